@@ -123,7 +123,7 @@ function fitWeightedKrr(
   try {
     choleskyInPlace(a, q);
   } catch (cause) {
-    throw new DitherError('INVALID_ARGUMENT', 'sample system is singular: duplicate times with lambda = 0?', {
+    throw new DitherError('INVALID_ARGUMENT', 'sample system is numerically singular; use a larger lambda', {
       cause,
     });
   }
