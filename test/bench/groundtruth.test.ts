@@ -1,5 +1,4 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDataset, type Metric } from '../../bench/datasets/dataset.js';
 import { computeGroundTruth } from '../../bench/datasets/groundtruth.js';
@@ -17,7 +16,7 @@ describe('computeGroundTruth on a hand-checked set', () => {
     // q0 = (0,0): x0 at 0, x1 and x4 at 1 (tie → x1 first). q1 = (1,1): x1 at 1, x0 and x2 at √2 (tie → x0).
     expect(Array.from(gt.neighbors)).toEqual([0, 1, 4, 1, 0, 2]);
     const want = [0, 1, 1, 1, Math.SQRT2, Math.SQRT2];
-    gt.distances.forEach((d, i) => expect(d).toBeCloseTo(want[i]!, 6));
+    for (const [i, d] of gt.distances.entries()) expect(d).toBeCloseTo(want[i]!, 6);
   });
 
   it('cosine: 1 − cos, a zero vector at distance 1', () => {
@@ -25,7 +24,7 @@ describe('computeGroundTruth on a hand-checked set', () => {
     // q = (1,1): x3 parallel (0), x1 and x2 at 45° (1 − 1/√2, tie → x1), x0 zero (1), x4 at 135°.
     expect(Array.from(gt.neighbors)).toEqual([3, 1, 2, 0]);
     const want = [0, 1 - Math.SQRT1_2, 1 - Math.SQRT1_2, 1];
-    gt.distances.forEach((d, i) => expect(d).toBeCloseTo(want[i]!, 6));
+    for (const [i, d] of gt.distances.entries()) expect(d).toBeCloseTo(want[i]!, 6);
   });
 
   it('dot: distance −⟨q, x⟩', () => {
