@@ -1,3 +1,13 @@
 // The package root: everything a user of ditherdb imports.
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
+export {
+  type Code,
+  createQuantizer,
+  type EncodeOptions,
+  PreparedQuery,
+  Quantizer,
+  type QuantizerKind,
+  type QuantizerOptions,
+} from './src/quantizer/index.js';
 export { Rng } from './src/rng.js';
+export { createRotation, type Rotation, type RotationKind } from './src/rotation.js';

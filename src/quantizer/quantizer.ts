@@ -1,0 +1,338 @@
+import { assertArg, DitherError } from '../errors.js';
+import { isPowerOfTwo } from '../hadamard.js';
+import { Rng } from '../rng.js';
+import { createRotation, type Rotation, type RotationKind } from '../rotation.js';
+import { CompandedLattice, type Lattice, type QuantizerKind, UniformLattice } from './lattice.js';
+import { bytesPerPlane, packedBytes, packLevels, unpackLevels } from './packing.js';
+import { PreparedQuery } from './prepared.js';
+import { checkVector, type VectorLike } from './vectors.js';
+
+export interface QuantizerOptions {
+  dimension: number;
+  bits: number;
+  kind?: QuantizerKind;
+  seed?: number;
+  /** Default: `padded` when the dimension is a power of two (nothing to pad), `blocked` otherwise. */
+  rotation?: RotationKind;
+  /** Hadamard rounds, 1–3. Default: 1 for `padded` (the seed paper's setting), 2 for `blocked`. */
+  rounds?: number;
+}
+
+/**
+ * A code: the packed levels plus the three scalars the estimators need. Plain typed arrays and numbers,
+ * so msgpack, structuredClone and JSON (via Array.from) all serialise it.
+ * `scale` = ‖x − c‖·gain/√n maps unit-variance reconstructions back to x − c; `squaredNorm` = ‖x‖² exactly.
+ */
+export interface Code {
+  data: Uint8Array;
+  scale: number;
+  dither: number;
+  squaredNorm: number;
+  /** Unbiasing gain folded into `scale` (≥ 1); decode divides it out again for b ≤ 2, see `decodeScale`. */
+  gain: number;
+  /** True when encoded as a residual against a center; the query must then be prepared with that center. */
+  centered: boolean;
+}
+
+export interface EncodeOptions {
+  /** Scalar dither in [0, 1). Default: fresh from the quantizer's own PRNG stream. */
+  dither?: number;
+  /** Subtracted before rotating: residual coding against an IVF centroid. */
+  center?: VectorLike;
+}
+
+export const DEFAULT_BLOCKED_ROUNDS = 2;
+
+export function createQuantizer(options: QuantizerOptions): Quantizer {
+  return new Quantizer(options);
+}
+
+export class Quantizer {
+  readonly dimension: number;
+  /** Length of the rotated vector, n: 2^⌈log2 d⌉ for `padded`, d for `blocked`. */
+  readonly paddedDimension: number;
+  readonly bits: number;
+  readonly kind: QuantizerKind;
+  readonly seed: number;
+  readonly rotationKind: RotationKind;
+  readonly rounds: number;
+  readonly bytesPerCode: number;
+  /** Stored bits per original dimension: b·n/d. */
+  readonly bitsPerDimension: number;
+  readonly rotation: Rotation;
+  readonly lattice: Lattice;
+  private readonly ditherRng: Rng;
+  /**
+   * Coordinate i is dithered by u_i = frac(u + π(i)/n) (snapped to the lattice's grid), one stored u per vector.
+   * Each u_i is uniform, so every coordinate stays unbiased; the offsets decorrelate the coordinates' errors,
+   * which a single shared u would not (at b ≤ 2 its errors add coherently and the standard error would be
+   * 2–3× too small). `ditherRanks` = π, `ditherOffsets` = ⌊π(i)·M/n⌋.
+   */
+  readonly ditherRanks: Uint32Array;
+  readonly ditherOffsets: Int32Array;
+  private readonly work: Float64Array;
+  private readonly work2: Float64Array;
+  private readonly levels: Uint8Array;
+  private readonly sqrtN: number;
+
+  constructor(options: QuantizerOptions) {
+    assertArg(
+      options !== null && typeof options === 'object',
+      'INVALID_ARGUMENT',
+      'options must be an object',
+    );
+    const { dimension, bits } = options;
+    assertArg(
+      typeof dimension === 'number' && Number.isInteger(dimension) && dimension > 0 && dimension <= 1 << 20,
+      'INVALID_DIMENSION',
+      `dimension must be a positive integer up to 2^20, got ${String(dimension)}`,
+    );
+    assertArg(
+      typeof bits === 'number' && Number.isInteger(bits) && bits >= 1 && bits <= 8,
+      'INVALID_BITS',
+      `bits must be an integer from 1 to 8, got ${String(bits)}`,
+    );
+    const kind = options.kind ?? 'dithered';
+    assertArg(
+      kind === 'dithered' || kind === 'turbo',
+      'INVALID_ARGUMENT',
+      `kind must be 'dithered' or 'turbo'`,
+    );
+    const seed = options.seed ?? 0;
+    assertArg(
+      typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0,
+      'INVALID_ARGUMENT',
+      'seed must be a non-negative safe integer',
+    );
+    const rotationKind = options.rotation ?? (isPowerOfTwo(dimension) ? 'padded' : 'blocked');
+    assertArg(
+      rotationKind === 'padded' || rotationKind === 'blocked',
+      'INVALID_ARGUMENT',
+      `rotation must be 'padded' or 'blocked'`,
+    );
+    const rounds = options.rounds ?? (rotationKind === 'padded' ? 1 : DEFAULT_BLOCKED_ROUNDS);
+    assertArg(
+      typeof rounds === 'number' && Number.isInteger(rounds) && rounds >= 1 && rounds <= 3,
+      'INVALID_ARGUMENT',
+      'rounds must be 1, 2 or 3',
+    );
+    this.dimension = dimension;
+    this.bits = bits;
+    this.kind = kind;
+    this.seed = seed;
+    this.rotationKind = rotationKind;
+    this.rounds = rounds;
+    this.rotation = createRotation(dimension, rotationKind, rounds, seed);
+    this.paddedDimension = this.rotation.outputDimension;
+    this.bytesPerCode = packedBytes(this.paddedDimension, bits);
+    this.bitsPerDimension = (bits * this.paddedDimension) / dimension;
+    this.lattice = kind === 'turbo' ? new CompandedLattice(bits) : new UniformLattice(bits);
+    this.ditherRng = new Rng(seed, 0x44_49_54);
+    const n = this.paddedDimension;
+    this.ditherRanks = new Rng(seed, 0x4f_46_46).permutation(n);
+    this.ditherOffsets = new Int32Array(n);
+    for (let i = 0; i < n; i++)
+      this.ditherOffsets[i] = Math.floor((this.ditherRanks[i]! * this.lattice.ditherSteps) / n);
+    this.work = new Float64Array(this.paddedDimension);
+    this.work2 = new Float64Array(Math.max(this.paddedDimension, dimension));
+    this.levels = new Uint8Array(bytesPerPlane(this.paddedDimension) * 8);
+    this.sqrtN = Math.sqrt(this.paddedDimension);
+  }
+
+  /** Plain description, for manifests and stats. */
+  describe(): {
+    dimension: number;
+    bits: number;
+    kind: QuantizerKind;
+    seed: number;
+    rotation: RotationKind;
+    rounds: number;
+  } {
+    const { dimension, bits, kind, seed, rotationKind: rotation, rounds } = this;
+    return { dimension, bits, kind, seed, rotation, rounds };
+  }
+
+  /** A fresh dither from this quantizer's own stream. */
+  nextDither(): number {
+    return this.ditherRng.next();
+  }
+
+  encode(vector: VectorLike, options: EncodeOptions = {}): Code {
+    checkVector(vector, this.dimension, 'vector');
+    const center = options.center;
+    if (center !== undefined) checkVector(center, this.dimension, 'center');
+    const u = options.dither ?? this.nextDither();
+    assertArg(
+      typeof u === 'number' && u >= 0 && u < 1,
+      'INVALID_ARGUMENT',
+      'dither must be a number in [0, 1)',
+    );
+    const data = new Uint8Array(this.bytesPerCode);
+    const r = this.encodeInto(vector, center ?? null, u, data, 0);
+    return { data, ...r, centered: center !== undefined };
+  }
+
+  /**
+   * Hot-path encode without validation: writes the packed code at out[offset…] and returns its scalars.
+   * `u` is snapped to the lattice's dither grid; the snapped value is returned and must be stored.
+   */
+  encodeInto(
+    vector: ArrayLike<number>,
+    center: ArrayLike<number> | null,
+    u: number,
+    out: Uint8Array,
+    offset: number,
+  ): { scale: number; dither: number; squaredNorm: number; gain: number } {
+    const d = this.dimension;
+    const n = this.paddedDimension;
+    const diff = this.work2;
+    let squaredNorm = 0;
+    for (let i = 0; i < d; i++) {
+      const v = vector[i]!;
+      squaredNorm += v * v;
+      diff[i] = center === null ? v : v - center[i]!;
+    }
+    const y = this.work;
+    this.rotation.apply(diff, y);
+    let r2 = 0;
+    for (let i = 0; i < n; i++) r2 += y[i]! * y[i]!;
+    const lattice = this.lattice;
+    const steps = lattice.ditherSteps;
+    const m = Math.floor(u * steps);
+    const offsets = this.ditherOffsets;
+    const levels = this.levels;
+    let scale = 0;
+    let gain = 1;
+    if (r2 > 0) {
+      const r = Math.sqrt(r2);
+      const toZ = this.sqrtN / r;
+      const limit = lattice.unbiasedLimit;
+      // E_u[ẑ | z] = clamp(z, ±limit), so E_u[⟨z, ẑ⟩] = Σ z·clamp(z); dividing by it makes the estimate exactly
+      // unbiased along x itself (clipping only ever shrinks). zz = n by construction.
+      let zClamp = 0;
+      const mask = steps - 1;
+      if (lattice instanceof UniformLattice) {
+        // The uniform lattice inlined: this loop is most of an encode after the rotation.
+        const invStep = 1 / lattice.step;
+        const shift = lattice.radius * invStep + 0.5;
+        const top = lattice.levels - 1;
+        for (let i = 0; i < n; i++) {
+          const z = y[i]! * toZ;
+          const u = (((m + offsets[i]!) & mask) + 0.5) / steps;
+          const k = Math.floor(z * invStep + shift - u);
+          levels[i] = k < 0 ? 0 : k > top ? top : k;
+          zClamp += z * (z > limit ? limit : z < -limit ? -limit : z);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const z = y[i]! * toZ;
+          levels[i] = lattice.level(z, (((m + offsets[i]!) & mask) + 0.5) / steps);
+          zClamp += z * (z > limit ? limit : z < -limit ? -limit : z);
+        }
+      }
+      gain = n / zClamp;
+      scale = (r / this.sqrtN) * gain;
+    } else {
+      levels.fill(0, 0, n);
+    }
+    packLevels(levels, n, this.bits, out, offset);
+    return { scale, dither: (m + 0.5) / steps, squaredNorm, gain };
+  }
+
+  decode(code: Code): Float32Array {
+    this.checkCode(code);
+    const out = new Float32Array(this.dimension);
+    this.decodeInto(code.data, 0, this.decodeScale(code), code.dither, out);
+    return out;
+  }
+
+  /**
+   * The scale decode uses. At b ≥ 3 it is the estimators' unbiased scale, so E[decode] = x. At b ≤ 2 no
+   * reconstruction can be unbiased along x and near the MSE optimum at once (one bit: an unbiased scheme has
+   * MSE·4^b ≥ 4(π/2 − 1) ≈ 2.28), so decode drops the gain and returns the lower-MSE, shrunk reconstruction;
+   * the estimators keep the gain and stay unbiased.
+   */
+  decodeScale(code: Code): number {
+    return this.bits <= 2 ? code.scale / code.gain : code.scale;
+  }
+
+  /** x̂ − c into out[0..d): add the center yourself for residual codes. */
+  decodeInto(
+    data: Uint8Array,
+    offset: number,
+    scale: number,
+    dither: number,
+    out: Float32Array | Float64Array,
+  ): void {
+    const n = this.paddedDimension;
+    const levels = this.levels;
+    unpackLevels(data, offset, n, this.bits, levels);
+    const y = this.work;
+    const steps = this.lattice.ditherSteps;
+    const m = Math.floor(dither * steps);
+    const offsets = this.ditherOffsets;
+    for (let i = 0; i < n; i++)
+      y[i] = scale * this.lattice.reconstruct(levels[i]!, (((m + offsets[i]!) & (steps - 1)) + 0.5) / steps);
+    this.rotation.invert(y, this.work2);
+    for (let i = 0; i < this.dimension; i++) out[i] = this.work2[i]!;
+  }
+
+  /** Rotate the query once; every estimate against this quantizer's codes then costs a table scan. */
+  prepareQuery(vector: VectorLike, options: { center?: VectorLike } = {}): PreparedQuery {
+    checkVector(vector, this.dimension, 'query');
+    if (options.center !== undefined) checkVector(options.center, this.dimension, 'center');
+    return new PreparedQuery(this, vector, options.center ?? null);
+  }
+
+  innerProduct(prepared: PreparedQuery, code: Code): number {
+    this.checkPair(prepared, code);
+    return prepared.centerDot + code.scale * prepared.rotatedDot(code.data, 0, code.dither);
+  }
+
+  squaredDistance(prepared: PreparedQuery, code: Code): number {
+    return prepared.squaredNorm + code.squaredNorm - 2 * this.innerProduct(prepared, code);
+  }
+
+  cosine(prepared: PreparedQuery, code: Code): number {
+    const denom = Math.sqrt(prepared.squaredNorm * code.squaredNorm);
+    return denom > 0 ? this.innerProduct(prepared, code) / denom : 0;
+  }
+
+  /** One sigma of `innerProduct` (the squared distance's is twice this; the cosine's is this / (‖q‖‖x‖)). */
+  standardError(prepared: PreparedQuery, code: Code): number {
+    this.checkPair(prepared, code);
+    return Math.abs(code.scale) * prepared.rotatedStandardError(code.data, 0, code.dither);
+  }
+
+  private checkPair(prepared: PreparedQuery, code: Code): void {
+    if (!(prepared instanceof PreparedQuery) || prepared.quantizer !== this)
+      throw new DitherError('INVALID_ARGUMENT', 'the query was prepared by another quantizer');
+    this.checkCode(code);
+    if (code.centered !== prepared.centered)
+      throw new DitherError(
+        'INVALID_ARGUMENT',
+        code.centered
+          ? 'the code is a residual: prepare the query with the same center'
+          : 'the code has no center but the query was prepared with one',
+      );
+  }
+
+  private checkCode(code: Code): void {
+    const ok =
+      code !== null &&
+      typeof code === 'object' &&
+      code.data instanceof Uint8Array &&
+      code.data.length === this.bytesPerCode &&
+      Number.isFinite(code.scale) &&
+      typeof code.dither === 'number' &&
+      code.dither >= 0 &&
+      code.dither < 1 &&
+      Number.isFinite(code.squaredNorm) &&
+      Number.isFinite(code.gain);
+    if (!ok)
+      throw new DitherError(
+        'INVALID_CODE',
+        `expected a code of ${this.bytesPerCode} bytes from this quantizer`,
+      );
+  }
+}
