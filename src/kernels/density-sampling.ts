@@ -9,7 +9,7 @@ import type { Estimate, PointSet } from './types.js';
 export type SampleBudget = { samples: number } | { epsilon: number; maxSamples: number };
 
 /** Size of the pilot sample that estimates the coefficient of variation in two-stage sampling. */
-export const PILOT_SAMPLES = 64;
+export const PILOT_SAMPLES = 256;
 
 /**
  * Uniform sampling: F̂ = (1/m) Σ_t w_J k(q, x_J) with J_1..J_m i.i.d. uniform on the n points, so
