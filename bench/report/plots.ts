@@ -32,7 +32,11 @@ export function recallVsBitsSpec(
       best.set(key, { series, x: r.bitsPerDimension, recall10: r.recall10, label: r.config });
   }
   if (best.size === 0) return null;
-  return lineSpec([...best.values()], title, { title: 'bits per dimension', type: 'linear' });
+  // Log base 2: quantized codes sit at 1–8 bits and float peers at 32; a linear axis would crowd the codes.
+  return lineSpec([...best.values()], title, {
+    title: 'bits per dimension (log₂ scale)',
+    scale: { type: 'log', base: 2 },
+  });
 }
 
 /**
@@ -58,7 +62,7 @@ export function recallVsQpsSpec(
     });
   }
   if (points.length === 0) return null;
-  return lineSpec(points, title, { title: 'queries per second (log scale)', type: 'log' });
+  return lineSpec(points, title, { title: 'queries per second (log scale)', scale: { type: 'log' } });
 }
 
 function lineSpec(
@@ -75,7 +79,7 @@ function lineSpec(
     data: { values: points.sort((a, b) => a.x - b.x) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: x.title, scale: { type: x.type, zero: false } },
+      x: { field: 'x', type: 'quantitative', title: x.title, scale: x.scale },
       y: { field: 'recall10', type: 'quantitative', title: 'recall@10', scale: { zero: false } },
       color: {
         field: 'series',

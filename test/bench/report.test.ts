@@ -135,7 +135,7 @@ describe('writeResults', () => {
       'R&amp;D &lt;peer&gt; · float32',
     ])
       expect(bits).toContain(s);
-    expect(bits).toContain('bits per dimension');
+    expect(bits).toContain('bits per dimension (log₂ scale)');
     const qps = readFileSync(out.recallVsQpsSvg!, 'utf8');
     for (const s of ['ditherdb · IVF-256 4-bit', 'ditherdb · IVF-256 2-bit', 'hnswlib-node · M16 ef=100'])
       expect(qps).toContain(s);
