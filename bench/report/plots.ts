@@ -68,7 +68,7 @@ export function recallVsQpsSpec(
 function lineSpec(
   points: Point[],
   title: string,
-  x: { title: string; type: 'linear' | 'log' },
+  x: { title: string; scale: { type: 'log'; base?: number } },
 ): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
