@@ -69,39 +69,114 @@ export interface StitchResult {
   stats: StitchStats;
 }
 
-/** Growable arena of segments: level-0 segments are steps (left = right = −1). */
+function grow(a: Int32Array<ArrayBuffer>, min: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (a.length >= min) return a;
+  const b = new Int32Array(Math.max(min, a.length * 2));
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+/**
+ * Growable arena of segments: level-0 segments are steps (left = right = −1); `next` chains a node's pool
+ * of one level into a FIFO list.
+ */
 class Segments {
   start = new Int32Array(1024);
   end = new Int32Array(1024);
   left = new Int32Array(1024);
   right = new Int32Array(1024);
+  next = new Int32Array(1024);
   size = 0;
 
   add(start: number, end: number, left: number, right: number): number {
     if (this.size === this.start.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.start = grow(this.start);
-      this.end = grow(this.end);
-      this.left = grow(this.left);
-      this.right = grow(this.right);
+      const n = this.size * 2;
+      this.start = grow(this.start, n);
+      this.end = grow(this.end, n);
+      this.left = grow(this.left, n);
+      this.right = grow(this.right, n);
+      this.next = grow(this.next, n);
     }
     const id = this.size++;
     this.start[id] = start;
     this.end[id] = end;
     this.left[id] = left;
     this.right[id] = right;
+    this.next[id] = -1;
     return id;
   }
 }
 
-interface Pool {
-  ids: number[];
-  /** Next unused id for consumers; ids[0..reserved) are first halves. */
-  head: number;
+/**
+ * Per-level, per-node state over *local* node numbers: every node the walks reach gets the next local
+ * number on first sight, so all arrays grow with the nodes touched, never with the graph.
+ */
+class LocalTable {
+  readonly localOf = new Map<number, number>();
+  nodeOf = new Int32Array(256);
+  count = 0;
+  /** uses[j][L]: how often finished walks needed a level-j segment at local node L. */
+  uses: Float64Array[];
+  budget: Int32Array<ArrayBuffer>[];
+  poolHead: Int32Array<ArrayBuffer>[];
+  poolTail: Int32Array<ArrayBuffer>[];
+  poolLen: Int32Array<ArrayBuffer>[];
+  /** Next unused segment of the pool (−1 when exhausted). */
+  cursor: Int32Array<ArrayBuffer>[];
+  need = new Int32Array(256);
+
+  constructor(readonly levels: number) {
+    this.uses = Array.from({ length: levels }, () => new Float64Array(256));
+    this.budget = Array.from({ length: levels }, () => new Int32Array(256));
+    this.poolHead = Array.from({ length: levels }, () => new Int32Array(256).fill(-1));
+    this.poolTail = Array.from({ length: levels }, () => new Int32Array(256).fill(-1));
+    this.poolLen = Array.from({ length: levels }, () => new Int32Array(256));
+    this.cursor = Array.from({ length: levels }, () => new Int32Array(256).fill(-1));
+  }
+
+  local(v: number): number {
+    let l = this.localOf.get(v);
+    if (l === undefined) {
+      l = this.count++;
+      this.localOf.set(v, l);
+      if (l >= this.nodeOf.length) this.resize(2 * this.nodeOf.length);
+      this.nodeOf[l] = v;
+    }
+    return l;
+  }
+
+  private resize(cap: number): void {
+    this.nodeOf = grow(this.nodeOf, cap);
+    this.need = grow(this.need, cap);
+    for (let j = 0; j < this.levels; j++) {
+      const u = new Float64Array(cap);
+      u.set(this.uses[j]!);
+      this.uses[j] = u;
+      this.budget[j] = grow(this.budget[j]!, cap);
+      this.poolHead[j] = grow(this.poolHead[j]!, cap, -1);
+      this.poolTail[j] = grow(this.poolTail[j]!, cap, -1);
+      this.poolLen[j] = grow(this.poolLen[j]!, cap);
+      this.cursor[j] = grow(this.cursor[j]!, cap, -1);
+    }
+  }
+
+  clearPools(): void {
+    for (let j = 0; j < this.levels; j++) {
+      this.poolHead[j]!.fill(-1);
+      this.poolTail[j]!.fill(-1);
+      this.poolLen[j]!.fill(0);
+      this.cursor[j]!.fill(-1);
+    }
+  }
+
+  push(level: number, l: number, seg: number, segs: Segments): void {
+    const tail = this.poolTail[level]!;
+    if (tail[l]! < 0) this.poolHead[level]![l] = seg;
+    else segs.next[tail[l]!] = seg;
+    tail[l] = seg;
+    this.poolLen[level]![l]!++;
+  }
 }
 
 /** Start offsets, within a walk of length ℓ, of every level-j segment of its canonical decomposition. */
@@ -125,7 +200,8 @@ export function* stitchWalks(
   const total = options.walks;
   const slack = options.slack ?? 1;
   const top = Math.floor(Math.log2(ell));
-  const startTimes = segmentStartTimes(ell);
+  const levels = top + 1;
+  const startTimes = segmentStartTimes(ell).map((t) => Int32Array.from(t));
   const stride = ell + 1;
   const paths = new Int32Array(total * stride);
   const rng = new Rng(options.seed, 0x57c);
@@ -139,9 +215,8 @@ export function* stitchWalks(
     topUpSteps: 0,
     touched: 0,
   };
-  const touched = new Set<number>();
-  // uses[j].get(v): how often finished walks needed a level-j segment at v.
-  const uses: Array<Map<number, number>> = Array.from({ length: top + 1 }, () => new Map());
+  const table = new LocalTable(levels + 1);
+  for (let i = 0; i < seeds.length; i++) table.local(seeds[i]!);
   let done = 0;
   let cycleWalks = Math.min(total, Math.max(1, options.firstCycleWalks ?? Math.ceil(total / 32)));
 
@@ -154,113 +229,116 @@ export function* stitchWalks(
     if (!(out instanceof Int32Array) || out.length !== starts.length * (length + 1))
       throw new DitherError('INTERNAL', 'walk request answered with the wrong number of nodes');
     stats.stepsGenerated += starts.length * length;
-    for (let i = 0; i < out.length; i++) touched.add(out[i]!);
+    for (let i = 0; i < out.length; i++) table.local(out[i]!);
     return out;
   };
 
+  const localPath = new Int32Array(stride);
   while (done < total) {
     const count = Math.min(cycleWalks, total - done);
     stats.cycles++;
     const segs = new Segments();
-    const pools: Array<Map<number, Pool>> = Array.from({ length: top + 2 }, () => new Map());
-    const pool = (level: number, v: number): Pool => {
-      let p = pools[level]!.get(v);
-      if (p === undefined) {
-        p = { ids: [], head: 0 };
-        pools[level]!.set(v, p);
+    table.clearPools();
+    // Budgets from the walks finished so far: λ expected uses of level-j segments at L in this cycle.
+    const locals = table.count;
+    let n0 = 0;
+    for (let j = 0; j < levels; j++) {
+      const b = table.budget[j]!;
+      const u = table.uses[j]!;
+      for (let l = 0; l < locals; l++) {
+        const lambda = done === 0 ? 0 : (u[l]! * count) / done;
+        b[l] = Math.floor(lambda + slack * Math.sqrt(lambda) + 0.5);
+        if (j === 0) n0 += b[l]!;
       }
-      return p;
-    };
-    // Budgets from the walks finished so far: λ expected uses of level-j segments at v in this cycle.
-    const budget: Array<Map<number, number>> = uses.map((m) => {
-      const b = new Map<number, number>();
-      if (done === 0) return b;
-      for (const [v, c] of m) {
-        const lambda = (c * count) / done;
-        const want = Math.floor(lambda + slack * Math.sqrt(lambda) + 0.5);
-        if (want > 0) b.set(v, want);
-      }
-      return b;
-    });
+    }
 
     // Round 0: single steps at every budgeted node.
-    let n0 = 0;
-    for (const c of budget[0]!.values()) n0 += c;
     if (n0 > 0) {
       const starts = new Int32Array(n0);
+      const b0 = table.budget[0]!;
       let i = 0;
-      for (const [v, c] of budget[0]!) for (let r = 0; r < c; r++) starts[i++] = v;
+      for (let l = 0; l < locals; l++) for (let r = 0; r < b0[l]!; r++) starts[i++] = table.nodeOf[l]!;
       const out = yield* request(starts, 1);
-      for (let s = 0; s < n0; s++)
-        pool(0, starts[s]!).ids.push(segs.add(out[2 * s]!, out[2 * s + 1]!, -1, -1));
+      for (let s = 0; s < n0; s++) {
+        const seg = segs.add(out[2 * s]!, out[2 * s + 1]!, -1, -1);
+        table.push(0, table.localOf.get(starts[s]!)!, seg, segs);
+      }
     }
     stats.rounds++;
 
     const cur = new Int32Array(count);
     for (let w = 0; w < count; w++) cur[w] = seeds[(done + w) % seeds.length]!;
-    const walkSegs: number[][] = Array.from({ length: count }, () => []);
+    const walkSegs = new Int32Array(count * levels).fill(-1);
 
     for (let k = 0; k <= top; k++) {
       const extend = ((ell >> k) & 1) === 1;
-      const next = k < top ? budget[k + 1]! : undefined;
-      // Reserve first halves, then count what every node must supply from the rest of its pool.
-      const need = new Map<number, number>();
+      const hasNext = k < top;
+      const nextBudget = table.budget[k + 1]!;
+      const head = table.poolHead[k]!;
+      const len = table.poolLen[k]!;
+      const cursor = table.cursor[k]!;
+      const need = table.need;
+      const nLocals = table.count;
+      need.fill(0, 0, nLocals);
+      // Reserve first halves at the front of each pool; consumers start after them.
       const firstHalves: number[] = [];
-      for (const [v, p] of pools[k]!) {
-        const reserve = next === undefined ? 0 : Math.min(next.get(v) ?? 0, p.ids.length);
-        for (let i = 0; i < reserve; i++) firstHalves.push(p.ids[i]!);
-        p.head = reserve;
-      }
-      for (const f of firstHalves) need.set(segs.end[f]!, (need.get(segs.end[f]!) ?? 0) + 1);
-      if (extend) for (let w = 0; w < count; w++) need.set(cur[w]!, (need.get(cur[w]!) ?? 0) + 1);
-      // Top-ups: fresh level-k segments where the pool is short, drawn as walks of 2^k steps in one request.
-      let short = 0;
-      const shortAt: number[] = [];
-      for (const [v, c] of need) {
-        const p = pools[k]!.get(v);
-        const avail = p === undefined ? 0 : p.ids.length - p.head;
-        if (c > avail) {
-          shortAt.push(v, c - avail);
-          short += c - avail;
+      for (let l = 0; l < nLocals; l++) {
+        let seg = head[l]!;
+        const reserve = hasNext ? Math.min(nextBudget[l]!, len[l]!) : 0;
+        for (let i = 0; i < reserve; i++) {
+          firstHalves.push(seg);
+          seg = segs.next[seg]!;
         }
+        cursor[l] = seg;
+        len[l]! -= reserve; // now: unused segments available to consumers
       }
+      for (const f of firstHalves) need[table.localOf.get(segs.end[f]!)!]!++;
+      if (extend) for (let w = 0; w < count; w++) need[table.localOf.get(cur[w]!)!]!++;
+      // Top-ups: fresh level-k segments where a pool is short, drawn as walks of 2^k steps in one request.
+      let short = 0;
+      for (let l = 0; l < nLocals; l++) if (need[l]! > len[l]!) short += need[l]! - len[l]!;
       if (short > 0) {
-        const len = 2 ** k;
+        const steps = 2 ** k;
         const starts = new Int32Array(short);
         let i = 0;
-        for (let s = 0; s < shortAt.length; s += 2)
-          for (let r = 0; r < shortAt[s + 1]!; r++) starts[i++] = shortAt[s]!;
-        const out = yield* request(starts, len);
+        for (let l = 0; l < nLocals; l++)
+          for (let r = len[l]!; r < need[l]!; r++) starts[i++] = table.nodeOf[l]!;
+        const out = yield* request(starts, steps);
         stats.topUpSegments += short;
-        stats.topUpSteps += short * len;
-        const level = new Array<number>(len);
+        stats.topUpSteps += short * steps;
+        const level = new Int32Array(steps);
         for (let s = 0; s < short; s++) {
-          const base = s * (len + 1);
-          for (let t = 0; t < len; t++) level[t] = segs.add(out[base + t]!, out[base + t + 1]!, -1, -1);
+          const base = s * (steps + 1);
+          for (let t = 0; t < steps; t++) level[t] = segs.add(out[base + t]!, out[base + t + 1]!, -1, -1);
           // Pair the steps up into a balanced tree so that the segment expands like a stitched one.
-          for (let width = len; width > 1; width >>= 1)
+          for (let width = steps; width > 1; width >>= 1)
             for (let t = 0; t < width; t += 2) {
               const a = level[t]!;
               const b = level[t + 1]!;
               level[t >> 1] = segs.add(segs.start[a]!, segs.end[b]!, a, b);
             }
-          pool(k, starts[s]!).ids.push(level[0]!);
+          const l = table.localOf.get(starts[s]!)!;
+          table.push(k, l, level[0]!, segs);
+          if (cursor[l]! < 0) cursor[l] = level[0]!;
         }
       }
       const take = (v: number): number => {
-        const p = pools[k]!.get(v)!;
-        return p.ids[p.head++]!;
+        const l = table.localOf.get(v)!;
+        const seg = cursor[l]!;
+        cursor[l] = segs.next[seg]!;
+        return seg;
       };
       if (extend)
         for (let w = 0; w < count; w++) {
           const s = take(cur[w]!);
-          walkSegs[w]!.push(s);
+          walkSegs[w * levels + k] = s;
           cur[w] = segs.end[s]!;
         }
-      if (next !== undefined)
+      if (hasNext)
         for (const f of firstHalves) {
           const s = take(segs.end[f]!);
-          pool(k + 1, segs.start[f]!).ids.push(segs.add(segs.start[f]!, segs.end[s]!, f, s));
+          const seg = segs.add(segs.start[f]!, segs.end[s]!, f, s);
+          table.push(k + 1, table.localOf.get(segs.start[f]!)!, seg, segs);
         }
       stats.rounds++;
     }
@@ -271,7 +349,9 @@ export function* stitchWalks(
       const base = (done + w) * stride;
       let t = 0;
       paths[base] = seeds[(done + w) % seeds.length]!;
-      for (const root of walkSegs[w]!) {
+      for (let k = 0; k <= top; k++) {
+        const root = walkSegs[w * levels + k]!;
+        if (root < 0) continue;
         stack.push(root);
         while (stack.length) {
           const s = stack.pop()!;
@@ -279,18 +359,17 @@ export function* stitchWalks(
           else stack.push(segs.right[s]!, segs.left[s]!);
         }
       }
+      for (let i = 0; i < stride; i++) localPath[i] = table.localOf.get(paths[base + i]!)!;
       for (let j = 0; j <= top; j++) {
-        const m = uses[j]!;
-        for (const time of startTimes[j]!) {
-          const v = paths[base + time]!;
-          m.set(v, (m.get(v) ?? 0) + 1);
-        }
+        const u = table.uses[j]!;
+        const times = startTimes[j]!;
+        for (let i = 0; i < times.length; i++) u[localPath[times[i]!]!]!++;
       }
     }
     done += count;
     cycleWalks *= 2;
   }
-  stats.touched = touched.size;
+  stats.touched = table.count;
   return { paths, stats };
 }
 
