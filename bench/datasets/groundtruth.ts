@@ -31,10 +31,14 @@ export interface GroundTruthOptions {
   quiet?: boolean;
   /** Called after each train block with the fraction of the work done. */
   onProgress?: (fraction: number) => void;
+  /** Multiply-adds (train × test × dimension) above which a bar is drawn on a terminal; default 2e9, about
+   * two seconds of work — a shorter pass would only flash a bar. */
+  progressMinWork?: number;
+  /** Where the bar goes; default process.stderr. No bar unless `isTTY` is true (logs stay clean in CI). */
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 const BLOCK_BYTES = 1 << 18;
-/** Below this many multiply-adds (≈ a second or two of work) no progress bar is drawn. */
 const PROGRESS_MIN_WORK = 2e9;
 
 export function computeGroundTruth(
@@ -65,10 +69,14 @@ export function computeGroundTruth(
   const testNorms = metric === 'cosine' ? rowNorms(test, dimension) : undefined;
 
   const work = n * nq * dimension;
+  const stream = options.progressStream ?? process.stderr;
   const bar =
-    !options.quiet && process.stderr.isTTY && work >= PROGRESS_MIN_WORK
+    !options.quiet && stream.isTTY === true && work >= (options.progressMinWork ?? PROGRESS_MIN_WORK)
       ? new cliProgress.SingleBar(
-          { format: 'ground truth |{bar}| {percentage}% | {value}/{total} train rows | ETA {eta_formatted}' },
+          {
+            format: 'ground truth |{bar}| {percentage}% | {value}/{total} train rows | ETA {eta_formatted}',
+            stream,
+          },
           cliProgress.Presets.shades_classic,
         )
       : undefined;

@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createDataset, type Metric } from '../../bench/datasets/dataset.js';
 import { computeGroundTruth } from '../../bench/datasets/groundtruth.js';
@@ -138,5 +139,36 @@ describe('ground-truth cache', () => {
     const deeper = datasetGroundTruth(shipped, 3, 'l2', { cacheDir, quiet: true });
     expect(deeper.shipped).toBe(false);
     expect(Array.from(deeper.neighbors)).toEqual([0, 1, 4, 1, 0, 2]);
+  });
+});
+
+describe('ground-truth progress bar', () => {
+  /** A terminal stand-in that records what the bar draws. */
+  function fakeStream(isTTY: boolean) {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    }) as Writable & { isTTY?: boolean; columns?: number };
+    stream.isTTY = isTTY;
+    stream.columns = 120;
+    return { stream, text: () => chunks.join('') };
+  }
+
+  it('draws on a terminal when the pass is long enough, and not when quiet, short or not a TTY', () => {
+    const tty = fakeStream(true);
+    computeGroundTruth(train, test, 2, 1, 'l2', { progressStream: tty.stream, progressMinWork: 0 });
+    expect(tty.text()).toContain('ground truth');
+    expect(tty.text()).toContain('5/5 train rows');
+    for (const opts of [
+      { progressStream: fakeStream(true), quiet: true, progressMinWork: 0 },
+      { progressStream: fakeStream(true) },
+      { progressStream: fakeStream(false), progressMinWork: 0 },
+    ]) {
+      computeGroundTruth(train, test, 2, 1, 'l2', { ...opts, progressStream: opts.progressStream.stream });
+      expect(opts.progressStream.text()).toBe('');
+    }
   });
 });
