@@ -17,11 +17,20 @@
  * - nested: some object element of the array at `key` satisfies the whole inner filter on its own, unlike
  *   flattened `a[].b` keys whose conditions may be met by different elements.
  */
-import { parseDatetimeMicros } from './datetime.js';
-import { inBoundingBox, inPolygon, inRadius, readGeoPoint } from './geo.js';
+import * as datetime from './datetime.js';
+import * as geo from './geo.js';
 import type { PointId } from './ids.js';
-import { arrayPath, isPlainObject, MATCHED, NO_VALUE, visitPath } from './path.js';
+import * as paths from './path.js';
 import type { Bounds, Condition, FieldCondition, Filter, Match, RangeCondition } from './types.js';
+
+// Hot helpers are bound to module constants once. Loaders that run TypeScript directly (tsx, vite-node under
+// vitest) may compile every use of an imported binding into a getter call on the exporting module, which on
+// a per-point path costs more than the helper itself; a local const is a plain read either way.
+const { arrayPath, getByKeys, isPlainObject, plainKeys, visitPath } = paths;
+const MATCHED: number = paths.MATCHED;
+const NO_VALUE: number = paths.NO_VALUE;
+const { inBoundingBox, inPolygon, inRadius, readGeoPoint } = geo;
+const { parseDatetimeMicros } = datetime;
 
 /** Payloads are JSON objects; an absent payload is read as `{}`. Ids must be normalised (normalizePointId). */
 export type PointPredicate = (id: PointId, payload: Record<string, unknown> | undefined) => boolean;
@@ -206,9 +215,77 @@ function compileField(c: FieldCondition): Pred {
     };
     whenMissing = false;
   }
+  const keys = plainKeys(path);
+  if (keys === undefined) {
+    return (_id, p) => {
+      const r = visitPath(path, p, test);
+      return r === NO_VALUE ? whenMissing : r === MATCHED;
+    };
+  }
+  return compileSingleValueField(c, keys, test, whenMissing);
+}
+
+/**
+ * Fields on plain key paths resolve to at most one value. The commonest conditions get a closure of their own
+ * so that each hot call site sees one function (V8 inlines monomorphic calls; a shared `test(v)` site fed by
+ * every condition kind is megamorphic). The semantics are those of the generic path above.
+ */
+function compileSingleValueField(
+  c: FieldCondition,
+  keys: readonly string[],
+  test: ValueTest,
+  whenMissing: boolean,
+): Pred {
+  const only =
+    c.values_count === undefined &&
+    c.is_empty === undefined &&
+    c.is_null === undefined &&
+    c.geo_bounding_box === undefined &&
+    c.geo_radius === undefined &&
+    c.geo_polygon === undefined;
+  const m = c.match;
+  const r = c.range;
+  if (only && m !== undefined && r === undefined) {
+    if (m.type === 'value') {
+      const want = m.value;
+      return (_id, p) => {
+        const v = getByKeys(keys, p);
+        if (v === want) return true;
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (v[i] === want) return true;
+        return false;
+      };
+    }
+    if (m.type === 'any' && isStringList(m.values)) {
+      const set = new Set<string>(m.values);
+      return (_id, p) => {
+        const v = getByKeys(keys, p);
+        if (typeof v === 'string') return set.has(v);
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) {
+          const e = v[i];
+          if (typeof e === 'string' && set.has(e)) return true;
+        }
+        return false;
+      };
+    }
+  }
+  if (only && r !== undefined && r.type === 'number' && m === undefined) {
+    const within = boundsTest(r);
+    return (_id, p) => {
+      const v = getByKeys(keys, p);
+      if (typeof v === 'number') return within(v);
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) {
+        const e = v[i];
+        if (typeof e === 'number' && within(e)) return true;
+      }
+      return false;
+    };
+  }
   return (_id, p) => {
-    const r = visitPath(path, p, test);
-    return r === NO_VALUE ? whenMissing : r === MATCHED;
+    const v = getByKeys(keys, p);
+    return v === undefined ? whenMissing : test(v);
   };
 }
 

@@ -148,6 +148,33 @@ function visitFrom(
   return next === undefined ? NO_VALUE : visitFrom(rest, i + 1, next, test);
 }
 
+/**
+ * The keys of a path made only of object-key steps (no `[]`, no `[N]`, no `__proto__`), else undefined. Such a
+ * path resolves to at most one value, which {@link getByKeys} reads without a callback — the fast path for the
+ * common `city` / `meta.year` keys.
+ */
+export function plainKeys(path: JsonPath): readonly string[] | undefined {
+  const keys = [path.first];
+  for (const step of path.rest) {
+    if (typeof step !== 'string') return undefined;
+    keys.push(step);
+  }
+  return keys.includes('__proto__') ? undefined : keys;
+}
+
+/** The value at `keys` (from {@link plainKeys}), or undefined when the path resolves to nothing. */
+export function getByKeys(keys: readonly string[], root: Record<string, unknown>): unknown {
+  let v: unknown = root;
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[keys[i] as string];
+    // Every inherited Object.prototype member but __proto__ (excluded by plainKeys) is a function, and JSON
+    // payloads hold none, so a function here is not an own key; this avoids an Object.hasOwn per step.
+    if (v === undefined || typeof v === 'function') return undefined;
+  }
+  return v;
+}
+
 /** Every value the path resolves to, in document order (for tests and non-hot callers). */
 export function resolvePath(path: JsonPath, root: Record<string, unknown>): unknown[] {
   const out: unknown[] = [];

@@ -75,12 +75,17 @@ describe('clause algebra on random payloads', () => {
       const nor = compile({ must_not: [ATOMS[i], ATOMS[j]] });
       const ai = atoms[i] as PointPredicate;
       const aj = atoms[j] as PointPredicate;
-      for (const { id, payload } of points) {
-        expect(not(id, payload)).toBe(!ai(id, payload));
-        expect(and(id, payload)).toBe(ai(id, payload) && aj(id, payload));
-        expect(or(id, payload)).toBe(ai(id, payload) || aj(id, payload));
-        expect(nor(id, payload)).toBe(!ai(id, payload) && !aj(id, payload));
-      }
+      const got = points.map(({ id, payload }) => [
+        not(id, payload),
+        and(id, payload),
+        or(id, payload),
+        nor(id, payload),
+      ]);
+      const want = points.map(({ id, payload }) => {
+        const [x, y] = [ai(id, payload), aj(id, payload)];
+        return [!x, x && y, x || y, !x && !y];
+      });
+      expect(got).toEqual(want);
     }
   });
 
@@ -90,10 +95,11 @@ describe('clause algebra on random payloads', () => {
       const chosen = Array.from({ length: n }, pick);
       const k = rng.int(n + 2);
       const pred = compile({ min_should: { conditions: chosen.map((i) => ATOMS[i]), min_count: k } });
-      for (const { id, payload } of points) {
-        const count = chosen.filter((i) => (atoms[i] as PointPredicate)(id, payload)).length;
-        expect(pred(id, payload)).toBe(count >= k);
-      }
+      const got = points.map(({ id, payload }) => pred(id, payload));
+      const want = points.map(
+        ({ id, payload }) => chosen.filter((i) => (atoms[i] as PointPredicate)(id, payload)).length >= k,
+      );
+      expect(got).toEqual(want);
     }
   });
 
@@ -114,11 +120,42 @@ describe('clause algebra on random payloads', () => {
         compile({ must_not: parts.must_not }),
         compile({ min_should: parts.min_should }),
       ];
-      for (const { id, payload } of points) {
-        const expected = separately.every((p) => p(id, payload));
-        expect(whole(id, payload)).toBe(expected);
-        expect(wrapped(id, payload)).toBe(expected);
-      }
+      const want = points.map(({ id, payload }) => separately.every((p) => p(id, payload)));
+      expect(points.map(({ id, payload }) => whole(id, payload))).toEqual(want);
+      expect(points.map(({ id, payload }) => wrapped(id, payload))).toEqual(want);
+    }
+  });
+});
+
+describe('plain-key fast paths agree with the general path walker', () => {
+  // `k` takes the single-value fast path; `w[0]` resolves to the same value through the general walker.
+  const FIELD_CONDITIONS: Record<string, unknown>[] = [
+    { match: { value: 1 } },
+    { match: { value: 'x' } },
+    { match: { value: true } },
+    { match: { any: ['x', 'y'] } },
+    { match: { any: [1, 2] } },
+    { match: { except: ['x'] } },
+    { match: { except: [2] } },
+    { match: { text: 'x' } },
+    { range: { gt: 0.5, lte: 2 } },
+    { range: { gte: '2020-01-01' } },
+    { values_count: { gte: 1 } },
+    { values_count: { lt: 1 } },
+    { is_empty: true },
+    { is_empty: false },
+    { is_null: true },
+    { is_null: false },
+    { match: { value: 2 }, range: { lt: 1 } },
+  ];
+  const EXTRA: unknown[] = ['2021-05-05', 'xyz', [[1]], [null, 2]];
+
+  it.each(FIELD_CONDITIONS.map((c) => [JSON.stringify(c), c] as const))('%s', (_name, cond) => {
+    const fast = compile({ must: [{ key: 'k', ...cond }] });
+    const slow = compile({ must: [{ key: 'w[0]', ...cond }] });
+    expect(fast(1, {})).toBe(slow(1, { w: [] }));
+    for (const v of [...VALUES, ...EXTRA]) {
+      expect(fast(1, { k: v })).toBe(slow(1, { w: [v] }));
     }
   });
 });

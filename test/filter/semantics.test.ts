@@ -292,6 +292,15 @@ describe('key paths in conditions', () => {
     ['deep projection', m('a[].b[].c', 3), { a: [{ b: [{ c: 1 }] }, { b: [{ c: 2 }, { c: 3 }] }] }, true],
     ['inherited properties are not payload', { is_empty: { key: 'constructor' } }, {}, true],
     ['toString is not a payload key', m('toString', 'x'), {}, false],
+    ['nor is a nested constructor', { is_null: { key: 'a.constructor' } }, { a: {} }, false],
+    ['__proto__ is not a payload key', { is_empty: { key: '__proto__' } }, {}, true],
+    ['unless the JSON has one', m('__proto__', 'x'), JSON.parse('{"__proto__": "x"}'), true],
+    [
+      'objects without a prototype',
+      m('a.b', 'x'),
+      { a: Object.assign(Object.create(null), { b: 'x' }) },
+      true,
+    ],
   ]);
 });
 
