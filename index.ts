@@ -1,5 +1,15 @@
 // The package root: everything a user of ditherdb imports.
+
+export { Collection } from './index/collection.js';
+export { Database, type DatabaseOptions } from './index/database.js';
+export type * from './index/types.js';
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
+export {
+  compileFilter,
+  compilePayloadSelector,
+  normalizePointId,
+  parseFilter,
+} from './src/filter/index.js';
 export {
   type Code,
   createQuantizer,

@@ -1,0 +1,141 @@
+import type { PointPredicate } from '../src/filter/index.js';
+import type { PreparedQuery } from '../src/quantizer/index.js';
+import type { Quantizer } from '../src/quantizer/quantizer.js';
+import { TopK } from '../src/topk.js';
+import type { InvertedList } from './lists.js';
+import type { Metric, Payload, PointId } from './types.js';
+
+/**
+ * The scan half of a search: walk the probed lists, score every code that passes the filter with the unbiased
+ * estimator, keep the best `capacity` by estimate. Keys are "larger is better" for every metric:
+ * ⟨q, x⟩ for dot and cosine (vectors normalised), −‖q − x‖² for l2.
+ */
+export interface Candidate {
+  id: PointId;
+  payload: Payload | undefined;
+  key: number;
+  /** One sigma of `key`. */
+  se: number;
+}
+
+export interface ScanInput {
+  quantizer: Quantizer;
+  prepared: PreparedQuery;
+  query: Float64Array;
+  metric: Metric;
+  lists: InvertedList[];
+  centroids: Float32Array | null;
+  order: number[];
+  predicate: PointPredicate | null;
+  capacity: number;
+  /** Scan lists in `order` until this many points matched (filtered searches probe further when needed). */
+  minMatches: number;
+  /** At least this many lists are scanned even when enough points matched. */
+  minLists: number;
+}
+
+export function scanLists(input: ScanInput): { candidates: Candidate[]; scanned: number } {
+  const { quantizer, prepared, query, metric, lists, centroids, order, predicate, capacity } = input;
+  const d = quantizer.dimension;
+  const B = quantizer.bytesPerCode;
+  const qq = prepared.squaredNorm;
+  const heap = new TopK(capacity);
+  const refsList: number[] = [];
+  const refsSlot: number[] = [];
+  let matched = 0;
+  let scanned = 0;
+  let listsScanned = 0;
+  for (const l of order) {
+    if (listsScanned >= input.minLists && matched >= input.minMatches) break;
+    listsScanned++;
+    const list = lists[l];
+    if (list === undefined || list.size === 0) continue;
+    let centerDot = 0;
+    if (centroids !== null) {
+      const o = l * d;
+      for (let j = 0; j < d; j++) centerDot += query[j]! * centroids[o + j]!;
+    }
+    const { codes, scales, dithers, squaredNorms, ids, payloads } = list;
+    for (let slot = 0; slot < list.size; slot++) {
+      if (predicate !== null && !predicate(ids[slot]!, payloads[slot])) continue;
+      matched++;
+      const ip = centerDot + scales[slot]! * prepared.rotatedDot(codes, slot * B, dithers[slot]!);
+      const key = metric === 'l2' ? 2 * ip - squaredNorms[slot]! - qq : ip;
+      if (heap.full && key <= heap.threshold) continue;
+      const ref = refsList.length;
+      refsList.push(l);
+      refsSlot.push(slot);
+      heap.push(key, ref);
+    }
+    scanned += list.size;
+  }
+  const candidates: Candidate[] = [];
+  const seFactor = metric === 'l2' ? 2 : 1;
+  for (const i of heap.sortedOrder()) {
+    const ref = heap.refs[i]!;
+    const list = lists[refsList[ref]!]!;
+    const slot = refsSlot[ref]!;
+    const se =
+      Math.abs(list.scales[slot]!) * prepared.rotatedStandardError(list.codes, slot * B, list.dithers[slot]!);
+    candidates.push({
+      id: list.ids[slot]!,
+      payload: list.payloads[slot],
+      key: heap.keys[i]!,
+      se: seFactor * se,
+    });
+  }
+  return { candidates, scanned };
+}
+
+/** Exact key of a stored original against the query (same orientation as the estimates). */
+export function exactKey(metric: Metric, query: Float64Array, vector: ArrayLike<number>): number {
+  let s = 0;
+  if (metric === 'l2') {
+    for (let j = 0; j < query.length; j++) {
+      const t = query[j]! - vector[j]!;
+      s += t * t;
+    }
+    return -s;
+  }
+  for (let j = 0; j < query.length; j++) s += query[j]! * vector[j]!;
+  return s;
+}
+
+/**
+ * Error-bounded rerank (DESIGN §4, the bound test RaBitQ uses): visit candidates by decreasing upper bound
+ * key + z·SE; once the k-th best exact key beats a candidate's upper bound, no later candidate can enter the
+ * top k, so none of them is read. Originals are fetched in small batches to amortise LevelDB round trips.
+ */
+export async function rerank(
+  candidates: Candidate[],
+  need: number,
+  z: number,
+  metric: Metric,
+  query: Float64Array,
+  fetch: (ids: PointId[]) => Promise<(Float32Array | undefined)[]>,
+): Promise<{ results: Candidate[]; read: number }> {
+  const order = candidates.map((c) => ({ c, upper: c.key + z * c.se })).sort((a, b) => b.upper - a.upper);
+  const heap = new TopK(need);
+  const exact: Candidate[] = [];
+  let read = 0;
+  let i = 0;
+  const batchSize = 8;
+  while (i < order.length) {
+    const kth = heap.threshold;
+    if (order[i]!.upper < kth) break;
+    const batch: Candidate[] = [];
+    while (i < order.length && batch.length < batchSize && order[i]!.upper >= kth) batch.push(order[i++]!.c);
+    const vectors = await fetch(batch.map((c) => c.id));
+    read += batch.length;
+    for (let j = 0; j < batch.length; j++) {
+      const v = vectors[j];
+      if (v === undefined) continue; // deleted while we were reading: it is gone, not a result
+      const c = batch[j]!;
+      const key = exactKey(metric, query, v);
+      exact.push({ id: c.id, payload: c.payload, key, se: 0 });
+      heap.push(key, exact.length - 1);
+    }
+  }
+  const results = heap.sortedOrder().map((h) => exact[heap.refs[h]!]!);
+  return { results, read };
+}
