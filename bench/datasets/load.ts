@@ -129,9 +129,8 @@ async function loadFile(path: string, options: LoadOptions): Promise<Dataset> {
       return loadParts(texmex[1]!, path, query, existsSync(truth) ? truth : undefined, options, 'l2');
     }
   }
-  const rowsWanted =
-    options.maxTrain === undefined ? undefined : options.maxTrain + (options.testCount ?? 1000);
-  const m = await readMatrix(path, rowsWanted);
+  // The whole file is read even under maxTrain, so that the held-out queries do not depend on the cut.
+  const m = await readMatrix(path, undefined);
   const testCount = options.testCount ?? defaultTestCount(m.rows);
   const { train, test } = holdOutSplit(m.data, m.dimension, testCount, options.seed ?? 0);
   return createDataset({

@@ -74,6 +74,11 @@ describe('loadDataset', () => {
     // Every row lands in exactly one part: first coordinates 0, 10, ..., 490 all appear once.
     const firsts = [...a.train.filter((_, i) => i % 2 === 0), ...a.test.filter((_, i) => i % 2 === 0)];
     expect(firsts.sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i * 10));
+    // A train cut keeps the same queries.
+    const cut = await loadDataset(p, { testCount: 5, seed: 3, maxTrain: 10 });
+    expect(cut.trainCount).toBe(10);
+    expect(Array.from(cut.test)).toEqual(Array.from(a.test));
+    expect(Array.from(cut.train)).toEqual(Array.from(a.train.subarray(0, 20)));
     const npy = join(dir, 'single.npy');
     writeNpy(
       npy,
