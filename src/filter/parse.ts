@@ -49,9 +49,9 @@ function closed(obj: Obj, allowed: readonly string[], path: string): void {
   }
 }
 
-/** Present and not null (Qdrant's serde treats `null` as an absent optional field). */
+/** Present and not null (Qdrant's serde treats `null` as an absent optional field). Own keys only. */
 function given(obj: Obj, key: string): boolean {
-  return obj[key] !== undefined && obj[key] !== null;
+  return Object.hasOwn(obj, key) && obj[key] !== undefined && obj[key] !== null;
 }
 
 function parseKeyPath(v: unknown, path: string): JsonPath {
@@ -127,26 +127,26 @@ const FIELD_KEYS = [
 
 function parseCondition(v: unknown, path: string, depth: number): Condition {
   const obj = expectObject(v, path, 'a condition');
-  if ('key' in obj) return parseFieldCondition(obj, path);
-  if ('is_empty' in obj || 'is_null' in obj) {
-    const which = 'is_empty' in obj ? 'is_empty' : 'is_null';
+  if (Object.hasOwn(obj, 'key')) return parseFieldCondition(obj, path);
+  if (Object.hasOwn(obj, 'is_empty') || Object.hasOwn(obj, 'is_null')) {
+    const which = Object.hasOwn(obj, 'is_empty') ? 'is_empty' : 'is_null';
     closed(obj, [which], path);
     const inner = expectObject(obj[which], `${path}.${which}`, `{ "key": ... }`);
     closed(inner, ['key'], `${path}.${which}`);
     return { type: which, key: parseKeyPath(inner.key, `${path}.${which}.key`) };
   }
-  if ('has_id' in obj) {
+  if (Object.hasOwn(obj, 'has_id')) {
     closed(obj, ['has_id'], path);
     return { type: 'has_id', ids: parseIds(obj.has_id, `${path}.has_id`) };
   }
-  if ('has_vector' in obj) {
+  if (Object.hasOwn(obj, 'has_vector')) {
     closed(obj, ['has_vector'], path);
     if (typeof obj.has_vector !== 'string') {
       fail(`${path}.has_vector`, `expected a vector name (string), got ${typeOf(obj.has_vector)}`);
     }
     return { type: 'has_vector', vector: obj.has_vector };
   }
-  if ('nested' in obj) {
+  if (Object.hasOwn(obj, 'nested')) {
     closed(obj, ['nested'], path);
     const inner = expectObject(obj.nested, `${path}.nested`, '{ "key": ..., "filter": ... }');
     closed(inner, ['key', 'filter'], `${path}.nested`);
@@ -209,7 +209,7 @@ const MATCH_KEYS = ['value', 'any', 'except', 'text', 'text_any', 'phrase'] as c
 function parseMatch(v: unknown, path: string): Match {
   const obj = expectObject(v, path, 'a match');
   closed(obj, MATCH_KEYS, path);
-  const present = MATCH_KEYS.filter((k) => k in obj);
+  const present = MATCH_KEYS.filter((k) => Object.hasOwn(obj, k));
   if (present.length !== 1) {
     fail(path, `expected exactly one of ${MATCH_KEYS.join(', ')}, got ${present.length}`);
   }
