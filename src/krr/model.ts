@@ -101,7 +101,7 @@ export async function trainModel(
   assertArg(Number.isInteger(chunk) && chunk > 0, 'INVALID_ARGUMENT', 'chunkRows must be a positive integer');
   const folds = options.folds ?? 5;
   assertArg(
-    Number.isInteger(folds) && folds >= 2 && folds <= 50 && folds <= x.rows,
+    Number.isInteger(folds) && folds >= 2 && folds <= 50 && (spec.lambda !== 'auto' || folds <= x.rows),
     'INVALID_ARGUMENT',
     'folds must be an integer from 2 to min(50, rows)',
   );
