@@ -259,6 +259,13 @@ describe('is_empty / is_null as field-condition flags', () => {
     ['is_null false: missing', { key: 'k', is_null: false }, {}, true],
     ['is_null false: 1', { key: 'k', is_null: false }, { k: 1 }, true],
     ['is_null false: null', { key: 'k', is_null: false }, { k: null }, false],
+    // Per value, like every field condition (qdrant/qdrant#10621): unlike the is_empty condition above.
+    [
+      'is_empty true: one projected value empty',
+      { key: 'a[].b', is_empty: true },
+      { a: [{ b: 1 }, { b: [] }] },
+      true,
+    ],
   ]);
 });
 
