@@ -215,7 +215,7 @@ export interface QdrantSearchCommon {
 
 /**
  * Qdrant's search parameters → SearchOptions. `hnsw_ef` (the breadth of Qdrant's graph search) maps to the
- * number of IVF lists probed; `exact` probes every list and reranks from the stored originals;
+ * number of IVF lists probed; `exact` probes every list and reranks every point from the stored originals;
  * `quantization.rescore/oversampling` map to rerank and oversampling. `quantization.ignore` asks for a
  * search without quantized vectors, which ditherdb does not have (codes are the only in-memory index).
  */
@@ -241,7 +241,12 @@ export function searchOptionsFrom(req: QdrantSearchCommon, collection: Collectio
     if (q?.rescore != null) opts.rerank = q.rescore;
     if (q?.oversampling != null) opts.oversampling = q.oversampling;
     if (params.exact === true) {
-      opts.nprobe = Math.max(1, collection.stats().lists);
+      // Exact: probe every list and hand every point to the rerank (k·oversampling ≥ N), so the answer is
+      // decided by stored originals and never by a code estimate.
+      const stats = collection.stats();
+      const k = opts.k ?? 10;
+      opts.nprobe = Math.max(1, stats.lists);
+      opts.oversampling = Math.max(opts.oversampling ?? 1, Math.ceil(stats.points / k) + 1);
       opts.rerank = true;
     }
   }
