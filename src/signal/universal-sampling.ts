@@ -5,19 +5,20 @@ import { validateHorizon } from './statistical-dimension.js';
 /**
  * The universal sampling distribution of Avron, Kapralov, Musco, Musco, Velingker, Zandieh (STOC 2019).
  *
- * Which statement we follow: the paper's universal bound on the ridge leverage function (the theorem behind
- * its universal-sampling result, arXiv 1812.08723; we rely on its shape, not on its constants) holds for
- * every prior μ at once and has the shape
- *     τ_{μ,ε}(t) ≤ τ̄(t) ∝ s · min( s/T , 1/min(t, T − t) ),   s = s_{μ,ε},
- * flat at height ≈ s²/T within T/s of either endpoint (where e.g. bandlimited and polynomial-like signals
- * can spike) and decaying like s/distance-to-the-edge inside. Its integral is O(s log s), which with matrix
- * Chernoff gives their O(s log² s) samples. We sample from the normalised density of that shape, exactly
+ * Which statement we follow: the paper's universal bound on the ridge leverage function — one function
+ * τ̄(t) ≥ τ_{μ,ε}(t) for every prior μ at once, the result behind its universal-sampling theorem
+ * (arXiv 1812.08723) — with the shape
+ *     τ̄(t) ∝ s · min( s/T , 1/min(t, T − t) ),   s = s_{μ,ε},
+ * flat at height ≈ s²/T within T/s of either endpoint (where bandlimited and polynomial-like signals can
+ * spike) and decaying like s/distance-to-the-edge inside. Its integral is O(s log s); with matrix Chernoff
+ * that gives the paper's O(s log² s) samples. We sample from the normalised density of exactly that shape,
  * the one stated for this module:
  *     p(t) = min(s/T, 1/m(t)) / Z,   m(t) = min(t, T − t),
  *     Z = 2 + 2 ln(s/2) for s > 2 (the cap meets 1/m at m = T/s);  p = 1/T (uniform) for s ≤ 2.
- * The paper's proof carries larger polylog factors in the cap and the constants; they only move the
- * crossover point T/s and do not change the log-shaped profile, and every sample carries its importance
- * weight w_i = 1/(count · p(t_i)), so any such choice stays unbiased: E Σ w_i f(t_i)² = ∫_0^T f².
+ * We rely on the shape, not on the paper's constants (we could not re-check the exact polylog factors of
+ * its cap against the text here): a larger cap only moves the crossover T/s toward the endpoints. Every
+ * sample carries its importance weight w_i = 1/(count · p(t_i)), so any such choice stays unbiased:
+ * E Σ w_i f(t_i)² = ∫_0^T f².
  */
 export interface SamplePlan {
   /** Sample times, sorted ascending, in [0, T]. */

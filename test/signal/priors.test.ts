@@ -14,7 +14,7 @@ function numericKernel(p: (xi: number) => number, tau: number, L: number, m: num
 
 describe('spectral priors', () => {
   const cases = [
-    { prior: { type: 'bandlimited', band: 1.5 }, L: 1.5, tol: 1e-6 },
+    { prior: { type: 'bandlimited', band: 1.5 }, L: 1.5, m: 150_000, tol: 1e-6 },
     {
       prior: {
         type: 'multiband',
@@ -24,17 +24,18 @@ describe('spectral priors', () => {
         ],
       },
       L: 3,
+      m: 150_000,
       tol: 1e-6,
     },
-    { prior: { type: 'gaussian', sigma: 0.7 }, L: 10, tol: 1e-8 },
+    { prior: { type: 'gaussian', sigma: 0.7 }, L: 10, m: 100_000, tol: 1e-8 },
     // The Cauchy tail beyond L contributes ≈ 2γ²/L ≈ 1e-4 of the integral; midpoint error adds less.
-    { prior: { type: 'cauchy', scale: 0.4 }, L: 4000, tol: 2e-4 },
+    { prior: { type: 'cauchy', scale: 0.4 }, L: 4000, m: 600_000, tol: 2e-4 },
   ];
-  for (const { prior, L, tol } of cases) {
+  for (const { prior, L, m, tol } of cases) {
     it(`${prior.type}: closed-form kernel is the inverse Fourier transform of the density`, () => {
       const p = normalizePrior(prior);
       for (const tau of [0, 0.013, 0.21, 0.5, 1.37, 3.9]) {
-        const want = numericKernel((xi) => priorDensity(p, xi), tau, L, 600_000);
+        const want = numericKernel((xi) => priorDensity(p, xi), tau, L, m);
         expect(Math.abs(priorKernel(p, tau) - want)).toBeLessThan(tol * priorKernel(p, 0));
         expect(priorKernel(p, -tau)).toBe(priorKernel(p, tau));
       }

@@ -90,7 +90,7 @@ describe('statistical dimension', () => {
       [2, 0.1],
     ] as const) {
       const exact = cauchyStatisticalDimension(0.2, T, lambda);
-      const nys = statisticalDimensionOf(normalizePrior({ type: 'cauchy', scale: 0.2 }), T, lambda, 800);
+      const nys = statisticalDimensionOf(normalizePrior({ type: 'cauchy', scale: 0.2 }), T, lambda, 600);
       expect(Math.abs(exact - nys)).toBeLessThan(2e-3 * exact);
     }
     // and with Szegő's bulk term 2T·γ·(π/2)/√(λ(1+λ)) up to an O(1) edge correction at long T.

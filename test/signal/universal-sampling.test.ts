@@ -76,12 +76,18 @@ describe('universal sampling distribution', () => {
     expect(plan.times).toHaveLength(count);
     expect(plan.weights).toHaveLength(count);
     expect(plan.statisticalDimension).toBe(s);
+    let inRange = true;
+    let sorted = true;
+    let worstWeight = 0;
     for (let i = 0; i < count; i++) {
-      expect(plan.times[i]!).toBeGreaterThanOrEqual(0);
-      expect(plan.times[i]!).toBeLessThanOrEqual(T);
-      if (i > 0) expect(plan.times[i]!).toBeGreaterThanOrEqual(plan.times[i - 1]!);
-      expect(plan.weights[i]! * count * universalDensity(plan.times[i]!, T, s)).toBeCloseTo(1, 12);
+      const t = plan.times[i]!;
+      inRange &&= t >= 0 && t <= T;
+      if (i > 0) sorted &&= t >= plan.times[i - 1]!;
+      worstWeight = Math.max(worstWeight, Math.abs(plan.weights[i]! * count * universalDensity(t, T, s) - 1));
     }
+    expect(inRange).toBe(true);
+    expect(sorted).toBe(true);
+    expect(worstWeight).toBeLessThan(1e-12);
     // E Σ w_i = T; Var Σ w_i = (∫_0^T 1/p dt − T²)/count. Check within 5 standard errors.
     let invP = 0;
     const steps = 100_000;
