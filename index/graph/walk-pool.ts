@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { assertArg } from '../../src/errors.js';
+import { assertArg, DitherError } from '../../src/errors.js';
 import type { CsrGraph } from '../../src/graph/csr.js';
 import { type AnyGraph, toCsr } from '../../src/graph/cut.js';
 import {
@@ -12,7 +12,12 @@ import {
   localClusterFromWalks,
   resolveLocalOptions,
 } from '../../src/graph/local.js';
-import { type StitchOptions, type StitchResult, stitchWalks, type WalkRequest } from '../../src/graph/stitch.js';
+import {
+  type StitchOptions,
+  type StitchResult,
+  stitchWalks,
+  type WalkRequest,
+} from '../../src/graph/stitch.js';
 import { WALK_BLOCK, walkSegments } from '../../src/graph/walks.js';
 import type { WalkJob } from './walk-worker.js';
 
@@ -35,8 +40,11 @@ function spawn(graph: CsrGraph): Worker {
   const js = new URL('./walk-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: { graph } });
   const ts = new URL('./walk-worker.ts', import.meta.url).href;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(() => import(${JSON.stringify(ts)}))`;
+  const api = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const boot = `import(${JSON.stringify(pathToFileURL(api).href)})
+    .then((tsx) => { tsx.register(); return import(${JSON.stringify(ts)}); })`;
   return new Worker(boot, { eval: true, workerData: { graph }, execArgv: [] });
 }
 
@@ -47,12 +55,19 @@ function spawn(graph: CsrGraph): Worker {
  */
 export class WalkWorkerPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, (out: Int32Array) => void>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (out: Int32Array) => void; reject: (err: unknown) => void }
+  >();
   private nextId = 0;
   readonly graph: CsrGraph;
 
   constructor(graph: AnyGraph, threads = Math.max(1, Math.min(4, cpus().length))) {
-    assertArg(Number.isInteger(threads) && threads >= 1, 'INVALID_ARGUMENT', 'threads must be a positive integer');
+    assertArg(
+      Number.isInteger(threads) && threads >= 1,
+      'INVALID_ARGUMENT',
+      'threads must be a positive integer',
+    );
     const g = toCsr(graph);
     this.graph = {
       nodes: g.nodes,
@@ -65,9 +80,15 @@ export class WalkWorkerPool {
     this.workers = Array.from({ length: threads }, () => {
       const w = spawn(this.graph);
       w.on('message', (msg: { id: number; out: Int32Array }) => {
-        const resolve = this.pending.get(msg.id);
+        const settle = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        resolve?.(msg.out);
+        settle?.resolve(msg.out);
+      });
+      // A dead worker fails every request in flight instead of leaving them pending forever.
+      w.on('error', (err) => {
+        const waiting = [...this.pending.values()];
+        this.pending.clear();
+        for (const p of waiting) p.reject(new DitherError('INTERNAL', 'walk worker failed', { cause: err }));
       });
       w.unref();
       return w;
@@ -99,12 +120,15 @@ export class WalkWorkerPool {
         firstIndex: first,
       };
       jobs.push(
-        new Promise<void>((resolve) => {
-          this.pending.set(id, (part) => {
-            out.set(part, first * stride);
-            resolve();
+        new Promise<void>((resolve, reject) => {
+          this.pending.set(id, {
+            resolve: (part) => {
+              out.set(part, first * stride);
+              resolve();
+            },
+            reject,
           });
-          this.workers[s]!.postMessage(job, [job.starts.buffer]);
+          this.workers[s]!.postMessage(job, [job.starts.buffer as ArrayBuffer]);
         }),
       );
     }

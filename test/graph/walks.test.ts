@@ -73,7 +73,7 @@ describe('stitched random walks (Kapralov, Lattanzi, Nouri, Tardos 2021)', () =>
   const g = testGraph();
   const seeds = Int32Array.from([0, 17]);
   const ell = 13; // 1101₂: segments of length 1, 4 and 8, so every level and the bit-skipping are exercised
-  const walks = 24_000;
+  const walks = 16_000;
 
   it('every stitched path is a walk in the graph, from its seed', () => {
     const r = runStitchedWalks(g, seeds, { walkLength: ell, walks: 2000, seed: 3 });
