@@ -208,7 +208,7 @@ export class Collection {
   }
 
   /** Qdrant's set_payload: merges keys into the payload (at `key`, a dotted path, when given). */
-  setPayload(selector: PointSelector, payload: Payload, options: { key?: string } = {}): Promise<void> {
+  async setPayload(selector: PointSelector, payload: Payload, options: { key?: string } = {}): Promise<void> {
     checkPayload(payload, 'payload');
     const key = options.key;
     if (key !== undefined)
@@ -231,12 +231,12 @@ export class Collection {
     });
   }
 
-  overwritePayload(selector: PointSelector, payload: Payload): Promise<void> {
+  async overwritePayload(selector: PointSelector, payload: Payload): Promise<void> {
     checkPayload(payload, 'payload');
     return this.rewritePayloads(selector, () => structuredClone(payload));
   }
 
-  deletePayload(selector: PointSelector, keys: string[]): Promise<void> {
+  async deletePayload(selector: PointSelector, keys: string[]): Promise<void> {
     assertArg(
       Array.isArray(keys) && keys.every((k) => typeof k === 'string'),
       'INVALID_ARGUMENT',
@@ -250,7 +250,7 @@ export class Collection {
     });
   }
 
-  clearPayload(selector: PointSelector): Promise<void> {
+  async clearPayload(selector: PointSelector): Promise<void> {
     return this.rewritePayloads(selector, () => undefined);
   }
 
