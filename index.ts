@@ -5,10 +5,16 @@ export { Database, type DatabaseOptions } from './index/database.js';
 export type * from './index/types.js';
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
 export {
+  comparePointIds,
   compileFilter,
   compilePayloadSelector,
+  type Filter,
+  isValidPointId,
+  matchesFilter,
   normalizePointId,
   parseFilter,
+  selectPayload,
+  type WithPayload,
 } from './src/filter/index.js';
 export {
   type Code,
@@ -21,3 +27,13 @@ export {
 } from './src/quantizer/index.js';
 export { Rng } from './src/rng.js';
 export { createRotation, type Rotation, type RotationKind } from './src/rotation.js';
+export {
+  impliedSampleCount,
+  type ReconstructInput,
+  type Reconstruction,
+  reconstructSignal,
+  type SamplePlan,
+  type SpectralPrior,
+  statisticalDimension,
+  universalSamplingTimes,
+} from './src/signal/index.js';
