@@ -78,6 +78,23 @@ function randomUnitVectors(count: number, d: number, seed: number): Float64Array
   return out;
 }
 
+/**
+ * Unit vectors with `nnz` Gaussian entries at random positions (bag-of-words, one-hot-like features): the hard
+ * case for a blocked rotation, whose first round leaves each nonzero's energy inside one power-of-two block.
+ */
+function sparseUnitVectors(count: number, d: number, nnz: number, seed: number): Float64Array {
+  const rng = new Rng(seed, 0x53_50_52);
+  const out = new Float64Array(count * d);
+  for (let v = 0; v < count; v++) {
+    for (let k = 0; k < nnz; k++) out[v * d + rng.int(d)] = rng.gaussian();
+    let s = 0;
+    for (let i = 0; i < d; i++) s += out[v * d + i]! ** 2;
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < d; i++) out[v * d + i] = out[v * d + i]! * inv;
+  }
+  return out;
+}
+
 function unitRows(src: Float32Array, d: number, count: number): Float64Array {
   const out = new Float64Array(count * d);
   for (let v = 0; v < count; v++) {
@@ -330,12 +347,16 @@ function biasCells(
   }));
 }
 
-/** q with cos(q, x) = c exactly: c·x + √(1 − c²)·w, w the unit part of a random vector orthogonal to x. */
-function randomPairs(d: number, seed: number): { x: Float64Array; pairs: Pair[] } {
+/**
+ * q with cos(q, x) = c exactly: c·x + √(1 − c²)·w, w the unit part of a random vector orthogonal to x.
+ * `sparse`: x and w have 4 nonzeros (the near q has ≤ 8), the independent q stays dense.
+ */
+function randomPairs(d: number, seed: number, sparse = false): { x: Float64Array; pairs: Pair[] } {
   const v = randomUnitVectors(3, d, seed);
-  const x = v.slice(0, d);
+  const s = sparse ? sparseUnitVectors(2, d, 4, seed) : v;
+  const x = s.slice(0, d);
   const independent = v.slice(d, 2 * d);
-  const w = v.slice(2 * d, 3 * d);
+  const w = sparse ? s.slice(d, 2 * d) : v.slice(2 * d, 3 * d);
   const xw = dot(x, 0, w, 0, d);
   let ww = 0;
   for (let i = 0; i < d; i++) {
@@ -598,7 +619,9 @@ const si = (x: number) =>
 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  // Label cells hold several ' | '-separated columns; the separator row must count them all.
+  const columns = header.join(' | ').split(' | ').length;
+  return [line(header), line(Array.from({ length: columns }, () => '---')), ...rows.map(line)].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -822,7 +845,8 @@ if (sections.has('blocked')) {
       '"MSE·4^b" is E‖x − x̂‖² after decode, which for padded drops the error on the 1024 − d padding ' +
       'coordinates; "per stored coordinate" is E‖Rx − ŷ‖² over all n coordinates (the distortion at equal ' +
       'bits per stored coordinate — what compares the rotations). Ratio = blocked / padded of the latter; ' +
-      'target ≤ 1.05.',
+      'target ≤ 1.05. Data: random unit vectors, unit Fashion-MNIST images (d = 784), and sparse-4: unit ' +
+      'vectors with 4 Gaussian nonzeros at random positions (d = 784), the hard case for one blocked round.',
   );
   say();
   const configs: Config[] = [];
@@ -835,6 +859,7 @@ if (sections.has('blocked')) {
     { name: 'random', d: 784, vectors: randomUnitVectors(MSE_VECTORS, 784, 784) },
   ];
   if (fashionUnit) sets.push({ name: 'fashion-mnist', d: 784, vectors: fashionUnit });
+  sets.push({ name: 'sparse-4', d: 784, vectors: sparseUnitVectors(MSE_VECTORS, 784, 4, 4784) });
   for (const set of sets) {
     for (const config of configs.filter((c) => c.d === set.d))
       for (const kind of KINDS)
@@ -882,6 +907,7 @@ if (sections.has('blocked')) {
     { name: 'random', d: 784, ...randomPairs784 },
   ];
   if (fashionPair) pairSets.push({ name: 'fashion-mnist', d: 784, ...fashionPair });
+  pairSets.push({ name: 'sparse-4', d: 784, ...randomPairs(784, 4784, true) });
   for (const set of pairSets) {
     for (const config of configs.filter((c) => c.d === set.d))
       for (const kind of KINDS)
@@ -912,13 +938,34 @@ if (sections.has('blocked')) {
     'd = 768, 784, blocked×2 (default)',
   );
 
-  // Smallest rounds within 5 % of padded (MSE per stored coordinate) in every cell, and meeting the bias targets.
+  // Smallest rounds within 5 % of padded (MSE per stored coordinate) in every cell of the issue's data (random,
+  // Fashion-MNIST), and meeting the bias targets everywhere. Sparse inputs are judged against blocked×3: padded
+  // maps a 1-sparse vector to flat ±1/√n coordinates, which no lattice clips — a benign case no blocked rotation
+  // reproduces, so "within 5 % of padded" is the wrong yardstick there.
   const decisions: string[] = [];
   let chosen = 0;
   for (const rounds of [1, 2, 3]) {
     let worst = 0;
     let worstLabel = '';
+    let worstSparse = 0;
+    let worstSparseLabel = '';
     for (const c of results.blocked.filter((c) => c.rotation === 'blocked' && c.rounds === rounds)) {
+      if (c.data === 'sparse-4') {
+        const b3 = results.blocked.find(
+          (x) =>
+            x.data === c.data &&
+            x.rotation === 'blocked' &&
+            x.rounds === 3 &&
+            x.kind === c.kind &&
+            x.bits === c.bits,
+        )!;
+        const r = c.rotatedMse4b / b3.rotatedMse4b;
+        if (r > worstSparse) {
+          worstSparse = r;
+          worstSparseLabel = `${c.kind} b=${c.bits}`;
+        }
+        continue;
+      }
       const p = results.blocked.find(
         (x) =>
           x.rotation === 'padded' &&
@@ -937,23 +984,26 @@ if (sections.has('blocked')) {
     const biasOk = bias.every(
       (c) => Math.abs(c.biasSe) <= (c.bits >= 4 ? 0.15 : c.bits === 3 ? 0.35 : Infinity),
     );
-    const worstBias = bias.reduce(
-      (a, c) => (c.bits >= 3 && Math.abs(c.biasSe) > Math.abs(a.biasSe) ? c : a),
-      bias[0]!,
-    );
+    const worstBias = bias
+      .filter((c) => c.bits >= 3)
+      .reduce((a, c) => (Math.abs(c.biasSe) > Math.abs(a.biasSe) ? c : a));
     decisions.push(
-      `rounds = ${rounds}: worst MSE ratio ${f3(worst)} (${worstLabel}); worst |bias| at b ≥ 3 ` +
+      `rounds = ${rounds}: worst MSE ratio to padded ${f3(worst)} (${worstLabel}); sparse-4: worst ratio to ` +
+        `blocked×3 ${f3(worstSparse)} (${worstSparseLabel}); worst |bias| at b ≥ 3 ` +
         `${f3(Math.abs(worstBias.biasSe))} (${worstBias.data} d=${worstBias.d} ${worstBias.kind} b=${worstBias.bits} ` +
         `${worstBias.protocol}); ${worst <= 1.05 && biasOk ? 'within targets' : 'misses'}`,
     );
     if (chosen === 0 && worst <= 1.05 && biasOk) chosen = rounds;
     targets.push({
-      target: `blocked×${rounds} within 5 % of padded (MSE per stored coordinate, all cells)`,
+      target: `blocked×${rounds} within 5 % of padded (MSE per stored coordinate, random + Fashion-MNIST)`,
       measured: `worst ratio ${f3(worst)} (${worstLabel})`,
       met: worst <= 1.05,
     });
   }
-  say('Smallest number of blocked rounds within 5 % of padded in every cell and meeting the bias targets:');
+  say(
+    'Smallest number of blocked rounds within 5 % of padded in every random and Fashion-MNIST cell and meeting ' +
+      'the bias targets in every cell (sparse included):',
+  );
   say();
   for (const line of decisions) say(`- ${line}`);
   say(`- → ${chosen > 0 ? `rounds = ${chosen}` : 'none of 1–3'}`);
