@@ -4,12 +4,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { assertArg } from '../../src/errors.js';
 import type { Dataset, Metric } from './dataset.js';
-import {
-  computeGroundTruth,
-  exactDistance,
-  type GroundTruth,
-  type GroundTruthOptions,
-} from './groundtruth.js';
+import { exactDistance, type GroundTruth } from './groundtruth.js';
+import { computeGroundTruthParallel, type ParallelGroundTruthOptions } from './groundtruth-parallel.js';
 
 /**
  * Brute-force ground truth costs minutes on Fashion-MNIST (60 000 × 10 000 × 784 multiply-adds), so results
@@ -49,7 +45,7 @@ export function groundTruthKey(
   return hash.digest('hex').slice(0, 32);
 }
 
-export interface CachedGroundTruthOptions extends GroundTruthOptions {
+export interface CachedGroundTruthOptions extends ParallelGroundTruthOptions {
   /** Defaults to `groundTruthCacheDir()` ($DITHERDB_CACHE_DIR, else ~/.cache/ditherdb/groundtruth). */
   cacheDir?: string;
 }
@@ -61,15 +57,18 @@ export interface CachedGroundTruth extends GroundTruth {
   path: string;
 }
 
-/** `computeGroundTruth`, remembered on disk; a second call with the same data returns at file-read speed. */
-export function cachedGroundTruth(
+/**
+ * `computeGroundTruth` (over worker threads when the pass is long), remembered on disk; a second call with the
+ * same data returns at file-read speed.
+ */
+export async function cachedGroundTruth(
   train: Float32Array,
   test: Float32Array,
   dimension: number,
   k: number,
   metric: Metric,
   options: CachedGroundTruthOptions = {},
-): CachedGroundTruth {
+): Promise<CachedGroundTruth> {
   const dir = options.cacheDir ?? groundTruthCacheDir();
   const path = join(dir, `${groundTruthKey(train, test, dimension, k, metric)}.bin`);
   const queries = test.length / dimension;
@@ -78,7 +77,7 @@ export function cachedGroundTruth(
     // An unreadable entry (truncated by a full disk, other version) is recomputed and overwritten.
     if (hit !== undefined) return { ...hit, fromCache: true, path };
   }
-  const gt = computeGroundTruth(train, test, dimension, k, metric, options);
+  const gt = await computeGroundTruthParallel(train, test, dimension, k, metric, options);
   mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, encode(gt));
@@ -127,12 +126,12 @@ function readEntry(path: string, queries: number, k: number, metric: Metric): Gr
  * Ground truth for a dataset at depth k: the shipped one when it covers k under the same metric (ann-benchmarks
  * files ship 100), otherwise the cached brute force.
  */
-export function datasetGroundTruth(
+export async function datasetGroundTruth(
   dataset: Dataset,
   k: number,
   metric: Metric = dataset.metric ?? 'l2',
   options: CachedGroundTruthOptions = {},
-): GroundTruth & { fromCache: boolean; shipped: boolean } {
+): Promise<GroundTruth & { fromCache: boolean; shipped: boolean }> {
   assertArg(Number.isSafeInteger(k) && k >= 1, 'INVALID_ARGUMENT', 'k must be a positive integer');
   const shippedK = dataset.neighborsK ?? 0;
   if (
@@ -158,7 +157,7 @@ export function datasetGroundTruth(
     }
     return { metric, k, queries: dataset.testCount, neighbors, distances, fromCache: false, shipped: true };
   }
-  const gt = cachedGroundTruth(dataset.train, dataset.test, dataset.dimension, k, metric, options);
+  const gt = await cachedGroundTruth(dataset.train, dataset.test, dataset.dimension, k, metric, options);
   return {
     metric,
     k,

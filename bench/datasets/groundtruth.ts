@@ -41,14 +41,14 @@ export interface GroundTruthOptions {
 const BLOCK_BYTES = 1 << 18;
 const PROGRESS_MIN_WORK = 2e9;
 
-export function computeGroundTruth(
+/** Checks shapes, k, the metric and finiteness; returns the train and test row counts. */
+export function validateGroundTruthInput(
   train: Float32Array,
   test: Float32Array,
   dimension: number,
   k: number,
   metric: Metric,
-  options: GroundTruthOptions = {},
-): GroundTruth {
+): { n: number; nq: number } {
   assertArg(Number.isSafeInteger(dimension) && dimension > 0, 'INVALID_DIMENSION', 'dimension must be > 0');
   assertArg(
     train.length % dimension === 0 && test.length % dimension === 0,
@@ -61,6 +61,33 @@ export function computeGroundTruth(
   assertArg(Number.isSafeInteger(k) && k >= 1 && k <= n, 'INVALID_ARGUMENT', `k must be in [1, ${n}]`);
   assertFinite(train, 'train');
   assertFinite(test, 'test');
+  return { n, nq };
+}
+
+/** A bar on a terminal for passes of at least `progressMinWork` multiply-adds; undefined otherwise. */
+export function progressBar(
+  options: GroundTruthOptions,
+  work: number,
+  unit: string,
+): cliProgress.SingleBar | undefined {
+  const stream = options.progressStream ?? process.stderr;
+  if (options.quiet || stream.isTTY !== true || work < (options.progressMinWork ?? PROGRESS_MIN_WORK))
+    return undefined;
+  return new cliProgress.SingleBar(
+    { format: `ground truth |{bar}| {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, stream },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+export function computeGroundTruth(
+  train: Float32Array,
+  test: Float32Array,
+  dimension: number,
+  k: number,
+  metric: Metric,
+  options: GroundTruthOptions = {},
+): GroundTruth {
+  const { n, nq } = validateGroundTruthInput(train, test, dimension, k, metric);
 
   const heapD = new Float64Array(nq * k);
   const heapI = new Int32Array(nq * k);
@@ -68,18 +95,7 @@ export function computeGroundTruth(
   const trainNorms = metric === 'cosine' ? rowNorms(train, dimension) : undefined;
   const testNorms = metric === 'cosine' ? rowNorms(test, dimension) : undefined;
 
-  const work = n * nq * dimension;
-  const stream = options.progressStream ?? process.stderr;
-  const bar =
-    !options.quiet && stream.isTTY === true && work >= (options.progressMinWork ?? PROGRESS_MIN_WORK)
-      ? new cliProgress.SingleBar(
-          {
-            format: 'ground truth |{bar}| {percentage}% | {value}/{total} train rows | ETA {eta_formatted}',
-            stream,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = progressBar(options, n * nq * dimension, 'train rows');
   bar?.start(n, 0);
 
   const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / (4 * dimension)));

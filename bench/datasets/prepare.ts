@@ -17,6 +17,7 @@ const program = new Command()
   .option('--queries <n>', 'use only the first n test rows')
   .option('--train <n>', 'use only the first n train rows')
   .option('--metric <m>', 'l2 | cosine | dot (default: the dataset’s)')
+  .option('--threads <n>', 'worker threads for the brute-force pass (default: all cores)')
   .option('--quiet', 'no progress bar')
   .parse();
 const opts = program.opts<{
@@ -24,6 +25,7 @@ const opts = program.opts<{
   queries?: string;
   train?: string;
   metric?: string;
+  threads?: string;
   quiet?: boolean;
 }>();
 const spec = program.args[0]!;
@@ -46,7 +48,10 @@ console.log(
 
 const k = Number(opts.k);
 t = performance.now();
-const gt = datasetGroundTruth(ds, k, metric, { quiet: opts.quiet === true });
+const gt = await datasetGroundTruth(ds, k, metric, {
+  quiet: opts.quiet === true,
+  ...(opts.threads === undefined ? {} : { threads: Number(opts.threads) }),
+});
 const seconds = (performance.now() - t) / 1000;
 const source = gt.shipped
   ? 'shipped with the dataset'

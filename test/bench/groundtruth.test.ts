@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDataset, type Metric } from '../../bench/datasets/dataset.js';
 import { computeGroundTruth } from '../../bench/datasets/groundtruth.js';
 import { cachedGroundTruth, datasetGroundTruth } from '../../bench/datasets/groundtruth-cache.js';
+import { computeGroundTruthParallel } from '../../bench/datasets/groundtruth-parallel.js';
 import { Rng } from '../../src/rng.js';
 import { tempDir } from './files.js';
 
@@ -100,28 +101,28 @@ describe('computeGroundTruth against a full sort', () => {
 });
 
 describe('ground-truth cache', () => {
-  it('computes once, then reads the same arrays back; another k or a damaged entry recomputes', () => {
+  it('computes once, then reads the same arrays back; another k or a damaged entry recomputes', async () => {
     const cacheDir = tempDir('gtcache');
-    const first = cachedGroundTruth(train, test, 2, 3, 'l2', { cacheDir, quiet: true });
+    const first = await cachedGroundTruth(train, test, 2, 3, 'l2', { cacheDir, quiet: true });
     expect(first.fromCache).toBe(false);
     expect(existsSync(first.path)).toBe(true);
-    const second = cachedGroundTruth(train, test, 2, 3, 'l2', { cacheDir, quiet: true });
+    const second = await cachedGroundTruth(train, test, 2, 3, 'l2', { cacheDir, quiet: true });
     expect(second.fromCache).toBe(true);
     expect(second.path).toBe(first.path);
     expect(Array.from(second.neighbors)).toEqual(Array.from(first.neighbors));
     expect(Array.from(second.distances)).toEqual(Array.from(first.distances));
-    const otherK = cachedGroundTruth(train, test, 2, 2, 'l2', { cacheDir, quiet: true });
+    const otherK = await cachedGroundTruth(train, test, 2, 2, 'l2', { cacheDir, quiet: true });
     expect(otherK.fromCache).toBe(false);
     expect(otherK.path).not.toBe(first.path);
-    const otherMetric = cachedGroundTruth(train, test, 2, 3, 'dot', { cacheDir, quiet: true });
+    const otherMetric = await cachedGroundTruth(train, test, 2, 3, 'dot', { cacheDir, quiet: true });
     expect(otherMetric.path).not.toBe(first.path);
     writeFileSync(first.path, Buffer.alloc(7));
-    const again = cachedGroundTruth(train, test, 2, 3, 'l2', { cacheDir, quiet: true });
+    const again = await cachedGroundTruth(train, test, 2, 3, 'l2', { cacheDir, quiet: true });
     expect(again.fromCache).toBe(false);
     expect(Array.from(again.neighbors)).toEqual(Array.from(first.neighbors));
   });
 
-  it('datasetGroundTruth uses shipped ids (filling in missing distances) and brute force otherwise', () => {
+  it('datasetGroundTruth uses shipped ids (filling in missing distances) and brute force otherwise', async () => {
     const cacheDir = tempDir('gtcache2');
     const shipped = createDataset({
       name: 't',
@@ -132,11 +133,11 @@ describe('ground-truth cache', () => {
       neighborsK: 2,
       metric: 'l2',
     });
-    const gt = datasetGroundTruth(shipped, 1, 'l2', { cacheDir, quiet: true });
+    const gt = await datasetGroundTruth(shipped, 1, 'l2', { cacheDir, quiet: true });
     expect(gt.shipped).toBe(true);
     expect(Array.from(gt.neighbors)).toEqual([0, 1]);
     expect(gt.distances[1]).toBeCloseTo(1, 6);
-    const deeper = datasetGroundTruth(shipped, 3, 'l2', { cacheDir, quiet: true });
+    const deeper = await datasetGroundTruth(shipped, 3, 'l2', { cacheDir, quiet: true });
     expect(deeper.shipped).toBe(false);
     expect(Array.from(deeper.neighbors)).toEqual([0, 1, 4, 1, 0, 2]);
   });
@@ -170,5 +171,37 @@ describe('ground-truth progress bar', () => {
       computeGroundTruth(train, test, 2, 1, 'l2', { ...opts, progressStream: opts.progressStream.stream });
       expect(opts.progressStream.text()).toBe('');
     }
+  });
+});
+
+describe('computeGroundTruthParallel', () => {
+  it('gives the in-thread result bit for bit over 2 workers, with progress reaching 1', async () => {
+    const rng = new Rng(5);
+    const d = 32;
+    const tr = Float32Array.from({ length: 3000 * d }, () => rng.int(4) - 1.5);
+    const te = Float32Array.from({ length: 11 * d }, () => rng.int(4) - 1.5);
+    // One metric: each pass starts two workers (~1 s each on a loaded machine); cosine also covers the norms.
+    for (const metric of ['cosine'] as const) {
+      const one = computeGroundTruth(tr, te, d, 25, metric, { quiet: true });
+      const seen: number[] = [];
+      const two = await computeGroundTruthParallel(tr, te, d, 25, metric, {
+        quiet: true,
+        threads: 2,
+        parallelMinWork: 0,
+        onProgress: (f) => seen.push(f),
+      });
+      expect(Array.from(two.neighbors)).toEqual(Array.from(one.neighbors));
+      expect(Array.from(two.distances)).toEqual(Array.from(one.distances));
+      expect(seen.at(-1)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('validates before spawning anything', async () => {
+    await expect(computeGroundTruthParallel(train, test, 2, 9, 'l2', { threads: 2 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(
+      computeGroundTruthParallel(train, test, 2, 1, 'l2', { threads: 0, parallelMinWork: 0 }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
