@@ -117,7 +117,7 @@ describe('official Qdrant JS client against a listening server', () => {
     const page1 = await client.scroll('docs', { limit: 30, with_payload: false });
     expect(page1.points).toHaveLength(30);
     expect(page1.next_page_offset).toBe(30);
-    const page2 = await client.scroll('docs', { limit: 30, offset: page1.next_page_offset ?? undefined });
+    const page2 = await client.scroll('docs', { limit: 30, offset: page1.next_page_offset ?? null });
     expect(page2.points.map((p) => p.id)).toEqual([
       ...Array.from({ length: 10 }, (_, i) => 30 + i),
       1000,
