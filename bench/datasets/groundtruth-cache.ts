@@ -123,8 +123,8 @@ function readEntry(path: string, queries: number, k: number, metric: Metric): Gr
 }
 
 /**
- * Ground truth for a dataset at depth k: the shipped one when it covers k under the same metric (ann-benchmarks
- * files ship 100), otherwise the cached brute force.
+ * Ground truth for a dataset at depth k: the shipped one when it covers k under the declared metric
+ * (ann-benchmarks files ship 100, TEXMEX 100), otherwise the cached brute force.
  */
 export async function datasetGroundTruth(
   dataset: Dataset,
@@ -137,7 +137,9 @@ export async function datasetGroundTruth(
   if (
     dataset.neighbors !== undefined &&
     shippedK >= k &&
-    (dataset.metric === undefined || dataset.metric === metric)
+    // Shipped ids are trusted only under the metric the source declared (pass `metric` to the loader when a
+    // directory's neighbors file has none): ground truth under another metric is another ranking.
+    dataset.metric === metric
   ) {
     const neighbors = new Int32Array(dataset.testCount * k);
     const distances = new Float32Array(dataset.testCount * k);
