@@ -122,6 +122,29 @@ describe('loadDataset', () => {
     await expect(loadDataset('fashion-mnist')).rejects.toThrow(/apt-get install -y dataset-fashion-mnist/);
   });
 
+  it('loads .hdf5 by extension and a bare ann-benchmarks name from DITHERDB_DATA_DIR', async () => {
+    const h5wasm = (await import('h5wasm/node')).default;
+    await h5wasm.ready;
+    const data = join(dir, 'data-h5');
+    mkdirSync(data);
+    const path = join(data, 'tiny-2-angular.hdf5');
+    const f = new h5wasm.File(path, 'w');
+    f.create_dataset({
+      name: 'train',
+      data: new Float32Array([1, 0, 0, 1, 1, 1]),
+      shape: [3, 2],
+      dtype: '<f',
+    });
+    f.create_dataset({ name: 'test', data: new Float32Array([1, 0.5]), shape: [1, 2], dtype: '<f' });
+    f.create_attribute('distance', 'angular');
+    f.close();
+    const byPath = await loadDataset(path);
+    expect([byPath.name, byPath.metric, byPath.trainCount]).toEqual(['tiny-2-angular', 'cosine', 3]);
+    process.env.DITHERDB_DATA_DIR = data;
+    const byName = await loadDataset('tiny-2-angular', { maxTrain: 2 });
+    expect([byName.name, byName.trainCount, byName.testCount]).toEqual(['tiny-2-angular', 2, 1]);
+  });
+
   it('rejects unknown names, missing paths, unknown extensions and ambiguous directories', async () => {
     process.env.DITHERDB_DATA_DIR = join(dir, 'data');
     await expect(loadDataset('sift-128-euclidean')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
