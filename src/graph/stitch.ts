@@ -16,8 +16,13 @@ import { walkSegments } from './walks.js';
  * Budgets (how many segments of each level to prepare at each node) are the local part of the paper: they
  * come from the walks of the previous cycle. Cycle 0 runs a few walks; each next cycle runs twice as many and
  * budgets every node by the number of times the finished walks needed a level-k segment there, scaled to the
- * new cycle's walk count, plus √ of it as slack — so work is only ever spent where earlier walks went and
- * grows with the volume the walks actually reach, never with the graph.
+ * new cycle's walk count (plus an optional slack·√ of it) — so work is only ever spent where earlier walks
+ * went and grows with the volume the walks actually reach, never with the graph. Slack is off by default:
+ * spare first halves end somewhere and create second-half demand there that no budget foresaw, so slack
+ * raises waste and top-ups together (measured in bench/graph.ts).
+ *
+ * This is our reading of the paper's budgeting, not a transcription: budgets are re-estimated per cycle from
+ * observed uses, and shortages are filled by fresh segments rather than by failing the walk.
  *
  * Exactness does not rest on the budgets. Each consumer at node v (a walk's extension, a second half) takes
  * the next unused segment of v's pool, in an order fixed before any of those segments' contents is looked at,
@@ -43,7 +48,7 @@ export interface StitchOptions {
   seed: number;
   /** Walks in cycle 0 (default ⌈walks/32⌉, at least 1). */
   firstCycleWalks?: number;
-  /** Budget slack in standard deviations (default 1): budget = λ + slack·√λ for λ expected uses. */
+  /** Budget slack in standard deviations (default 0): budget = round(λ + slack·√λ) for λ expected uses. */
   slack?: number;
 }
 
@@ -198,7 +203,7 @@ export function* stitchWalks(
 ): Generator<WalkRequest, StitchResult, Int32Array> {
   const ell = options.walkLength;
   const total = options.walks;
-  const slack = options.slack ?? 1;
+  const slack = options.slack ?? 0;
   const top = Math.floor(Math.log2(ell));
   const levels = top + 1;
   const startTimes = segmentStartTimes(ell).map((t) => Int32Array.from(t));
