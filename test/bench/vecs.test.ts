@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBvecs, readFvecs, readIvecs } from '../../bench/datasets/vecs.js';
@@ -83,5 +83,6 @@ describe('TEXMEX vecs readers', () => {
     expect(m.rows).toBe(rows);
     for (let r = 0; r < rows; r++) expect(m.data[r * d + r]).toBe(r + 1);
     expect(m.data.reduce((a, b) => a + b, 0)).toBe((rows * (rows + 1)) / 2);
+    rmSync(p);
   });
 });
