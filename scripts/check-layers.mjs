@@ -48,7 +48,7 @@ for (const layer of Object.keys(rules)) {
   }
 }
 if (problems.length) {
-  console.error('Layering violations (DESIGN §1):\n' + problems.join('\n'));
+  console.error(`Layering violations (DESIGN §1):\n${problems.join('\n')}`);
   process.exit(1);
 }
 console.log('layers ok');
