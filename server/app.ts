@@ -10,6 +10,7 @@ import type { Database } from '../index/database.js';
 import { DitherError } from '../src/errors.js';
 import { apiKeyHook } from './auth.js';
 import { errorEnvelope, toDitherError } from './envelope.js';
+import { Limiter } from './limiter.js';
 import { installMetrics } from './metrics.js';
 import { decodeMsgpack, MSGPACK_TYPES } from './msgpack.js';
 import { registerCollectionRoutes } from './routes/collections.js';
@@ -38,7 +39,11 @@ export interface ServerOptions {
   docs?: boolean;
   /** Also export Node process metrics (CPU, heap, event loop) on /metrics. Default false. */
   processMetrics?: boolean;
+  /** Searches run at once; more requests queue (server/limiter.ts says why). Default 2. */
+  searchConcurrency?: number;
 }
+
+export const DEFAULT_SEARCH_CONCURRENCY = 2;
 
 /** Per-server state the routes share. */
 export interface ServerContext {
@@ -47,6 +52,8 @@ export interface ServerContext {
   nextOperationId(): number;
   /** True once close() has begun: /readyz turns 503 so load balancers stop routing here. */
   isClosing(): boolean;
+  /** Bounds the searches in flight. */
+  searches: Limiter;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -56,6 +63,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) {
     throw new DitherError('INVALID_ARGUMENT', `bodyLimit must be a positive integer, got ${bodyLimit}`);
+  }
+  const searchConcurrency = options.searchConcurrency ?? DEFAULT_SEARCH_CONCURRENCY;
+  if (!Number.isSafeInteger(searchConcurrency) || searchConcurrency < 1) {
+    throw new DitherError(
+      'INVALID_ARGUMENT',
+      `searchConcurrency must be a positive integer, got ${searchConcurrency}`,
+    );
   }
   if (options.apiKey !== undefined && options.apiKey.length === 0) {
     throw new DitherError('INVALID_ARGUMENT', 'apiKey must not be empty');
@@ -79,7 +93,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const db = options.database ?? (await openDatabase(options.dataPath as string));
   let operationId = 0;
   let closing = false;
-  const ctx: ServerContext = { db, nextOperationId: () => ++operationId, isClosing: () => closing };
+  const ctx: ServerContext = {
+    db,
+    nextOperationId: () => ++operationId,
+    isClosing: () => closing,
+    searches: new Limiter(searchConcurrency),
+  };
 
   app.addHook('preClose', async () => {
     closing = true;

@@ -3,7 +3,7 @@
  * come from an environment variable (the flag wins), as container deployments configure through env.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_BODY_LIMIT } from '../app.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_SEARCH_CONCURRENCY } from '../app.js';
 import { closeOnSignals, startServer } from '../listen.js';
 
 function parsePort(value: string): number {
@@ -30,6 +30,13 @@ function parseBytes(value: string): number {
   return bytes;
 }
 
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < 1 || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected an integer ≥ 1');
+  return n;
+}
+
 interface ServeFlags {
   data: string;
   port: number;
@@ -37,6 +44,7 @@ interface ServeFlags {
   apiKey?: string;
   bodyLimit: number;
   logLevel: string;
+  searchConcurrency: number;
 }
 
 export function serveCommand(program: Command): void {
@@ -62,6 +70,12 @@ export function serveCommand(program: Command): void {
         .default(DEFAULT_BODY_LIMIT, '32MiB'),
     )
     .addOption(
+      new Option('--search-concurrency <n>', 'searches run at once; more requests queue')
+        .env('DITHERDB_SEARCH_CONCURRENCY')
+        .argParser(parsePositiveInt)
+        .default(DEFAULT_SEARCH_CONCURRENCY),
+    )
+    .addOption(
       new Option('--log-level <level>', 'pino log level')
         .env('DITHERDB_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -75,6 +89,7 @@ export function serveCommand(program: Command): void {
         bodyLimit: flags.bodyLimit,
         logger: { level: flags.logLevel },
         processMetrics: true,
+        searchConcurrency: flags.searchConcurrency,
         ...(flags.apiKey !== undefined && flags.apiKey !== '' ? { apiKey: flags.apiKey } : {}),
       });
       closeOnSignals(app);

@@ -26,8 +26,9 @@ type NameParams = Static<typeof CollectionNameParams>;
 type SearchRequest = Static<typeof SearchRequestSchema>;
 type QueryRequest = Static<typeof QueryRequestSchema>;
 
-async function runSearch(collection: Collection, req: SearchRequest) {
-  const hits = await collection.search(req.vector, searchOptionsFrom(req, collection));
+async function runSearch(ctx: ServerContext, collection: Collection, req: SearchRequest) {
+  const options = searchOptionsFrom(req, collection);
+  const hits = await ctx.searches.run(() => collection.search(req.vector, options));
   return hits.map(scoredPointOut);
 }
 
@@ -53,7 +54,7 @@ async function resolveQuery(
   return { vector: record.vector, exclude: id };
 }
 
-async function runQuery(collection: Collection, req: QueryRequest) {
+async function runQuery(ctx: ServerContext, collection: Collection, req: QueryRequest) {
   if (req.using != null && req.using !== '') {
     throw new DitherError(
       'INVALID_ARGUMENT',
@@ -67,7 +68,7 @@ async function runQuery(collection: Collection, req: QueryRequest) {
     options.filter =
       req.filter != null ? { must: [req.filter], must_not: [notSelf] } : { must_not: [notSelf] };
   }
-  const hits = await collection.search(vector, options);
+  const hits = await ctx.searches.run(() => collection.search(vector, options));
   return { points: hits.map(scoredPointOut) };
 }
 
@@ -80,7 +81,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     { schema: { ...common, summary: 'Nearest neighbours of a vector', body: SearchRequestSchema } },
     async (req, reply) => {
       const { name } = req.params as NameParams;
-      return ok(reply, await runSearch(ctx.db.collection(name), req.body as SearchRequest));
+      return ok(reply, await runSearch(ctx, ctx.db.collection(name), req.body as SearchRequest));
     },
   );
 
@@ -92,7 +93,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const collection = ctx.db.collection(name);
       const { searches } = req.body as { searches: SearchRequest[] };
       const results = [];
-      for (const s of searches) results.push(await runSearch(collection, s));
+      for (const s of searches) results.push(await runSearch(ctx, collection, s));
       return ok(reply, results);
     },
   );
@@ -108,7 +109,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (req, reply) => {
       const { name } = req.params as NameParams;
-      return ok(reply, await runQuery(ctx.db.collection(name), req.body as QueryRequest));
+      return ok(reply, await runQuery(ctx, ctx.db.collection(name), req.body as QueryRequest));
     },
   );
 
@@ -120,7 +121,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const collection = ctx.db.collection(name);
       const { searches } = req.body as { searches: QueryRequest[] };
       const results = [];
-      for (const q of searches) results.push(await runQuery(collection, q));
+      for (const q of searches) results.push(await runQuery(ctx, collection, q));
       return ok(reply, results);
     },
   );

@@ -19,7 +19,15 @@ it('lists serve among its subcommands with every flag', () => {
   expect(serve).toBeDefined();
   const flags = serve?.options.map((o) => o.long) ?? [];
   expect(flags).toEqual(
-    expect.arrayContaining(['--data', '--port', '--host', '--api-key', '--body-limit', '--log-level']),
+    expect.arrayContaining([
+      '--data',
+      '--port',
+      '--host',
+      '--api-key',
+      '--body-limit',
+      '--log-level',
+      '--search-concurrency',
+    ]),
   );
   const envs = serve?.options.map((o) => o.envVar) ?? [];
   expect(envs).toEqual(

@@ -279,3 +279,30 @@ describe('buildServer options', () => {
     });
   });
 });
+
+describe('Limiter', () => {
+  it('never runs more than `limit` tasks at once and runs them in arrival order', async () => {
+    const { Limiter } = await import('../../server/limiter.js');
+    const limiter = new Limiter(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (i: number) =>
+      limiter.run(async () => {
+        started.push(i);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        if (i === 3) throw new Error('task 3 fails');
+        return i;
+      });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => task(i)));
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(limiter.queued).toBe(0);
+    // A failed task releases its slot: the limiter is still usable at full width.
+    expect(await Promise.all([limiter.run(async () => 1), limiter.run(async () => 2)])).toEqual([1, 2]);
+  });
+});
