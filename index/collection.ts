@@ -11,7 +11,15 @@ import { createQuantizer, type Quantizer } from '../src/quantizer/index.js';
 import { checkVector } from '../src/quantizer/vectors.js';
 import { Rng } from '../src/rng.js';
 import { fromFloat16Bits, toFloat16Bits } from '../storage/codec.js';
-import { centroidsKey, idFromKey, idKey, manifestKey, pointPrefix, vectorPrefix } from '../storage/keys.js';
+import {
+  centroidsKey,
+  extensionPrefix,
+  idFromKey,
+  idKey,
+  manifestKey,
+  pointPrefix,
+  vectorPrefix,
+} from '../storage/keys.js';
 import type { BatchOp, Store } from '../storage/store.js';
 import { CoarseIndex } from './coarse.js';
 import { FORMAT_VERSION } from './config.js';
@@ -53,6 +61,25 @@ export interface Manifest {
   ivf: { generation: number; nlist: number; trainedCount: number; trainedAt: string } | null;
 }
 
+/**
+ * What a write changed, delivered to `onChange` listeners after the LevelDB batch is durable and memory is
+ * updated (kernel coresets, models and graphs keep themselves current from these). Vectors are as stored:
+ * unit-normalised for cosine collections.
+ */
+export interface CollectionChange {
+  upserted: { id: PointId; vector: Float32Array; payload: Payload | undefined }[];
+  deleted: PointId[];
+  payloadChanged: { id: PointId; payload: Payload | undefined }[];
+}
+
+/** A module's own keys beside its collection (under `c\0<name>\0x\0<module>\0`), dropped with it. */
+export interface ExtensionStore {
+  get<T>(key: string): Promise<T | undefined>;
+  put(entries: { key: string; value: unknown }[]): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+  entries<T>(): AsyncGenerator<[string, T]>;
+}
+
 /** The in-memory index: swapped as a whole when training finishes. */
 interface IndexState {
   lists: InvertedList[];
@@ -78,6 +105,7 @@ export class Collection {
   private dirty: Set<PointId> | null = null;
   private closed = false;
   private mseCache: number | undefined;
+  private readonly listeners = new Set<(change: CollectionChange) => void>();
 
   private constructor(
     private readonly store: Store,
@@ -184,6 +212,11 @@ export class Collection {
         state.location.set(id, { list: record.l, slot });
         this.dirty?.add(id);
       }
+      this.emit({
+        upserted: [...latest].map(([id, { vector, payload }]) => ({ id, vector, payload })),
+        deleted: [],
+        payloadChanged: [],
+      });
     });
     this.maybeTrain();
   }
@@ -203,6 +236,7 @@ export class Collection {
         removeFrom(this.state, id);
         this.dirty?.add(id);
       }
+      if (ids.length > 0) this.emit({ upserted: [], deleted: ids, payloadChanged: [] });
       return ids.length;
     });
   }
@@ -425,6 +459,76 @@ export class Collection {
       ramBytesPerPoint: this.ramBytesPerPoint(),
       mseEstimate: this.mseCache,
     };
+  }
+
+  // ---- extension points for other modules ---------------------------------------------------------------
+
+  /** Subscribes to applied writes; returns the unsubscribe function. Listeners run synchronously: keep them cheap. */
+  onChange(listener: (change: CollectionChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A key-value area of `module`'s own beside this collection; its writes are atomic batches too. */
+  extension(module: string): ExtensionStore {
+    assertArg(/^[a-z][a-z0-9-]{0,63}$/.test(module), 'INVALID_ARGUMENT', 'module names are lowercase words');
+    const prefix = extensionPrefix(this.name, module);
+    const store = this.store;
+    return {
+      get: <T>(key: string) => store.get<T>(prefix + key),
+      put: (entries) =>
+        store.batch(entries.map(({ key, value }) => ({ type: 'put', key: prefix + key, value }))),
+      delete: (keys) => store.batch(keys.map((key) => ({ type: 'del', key: prefix + key }))),
+      entries: async function* <T>() {
+        for await (const [key, value] of store.entries<T>(prefix))
+          yield [key.slice(prefix.length), value] as [string, T];
+      },
+    };
+  }
+
+  /**
+   * Every point with its payload and vector (the stored original, or the decoded code when none are stored),
+   * in id order, read from LevelDB in chunks: for modules that need a pass over the whole collection.
+   */
+  async *points(): AsyncGenerator<{ id: PointId; payload: Payload | undefined; vector: Float32Array }> {
+    this.checkOpen();
+    const prefix = pointPrefix(this.name);
+    let chunk: { id: PointId; payload: Payload | undefined }[] = [];
+    const flush = async () => {
+      const vectors = await this.readVectors(chunk.map((p) => p.id));
+      const out = chunk.map((p, i) => ({ ...p, vector: vectors[i] }));
+      chunk = [];
+      return out.filter(
+        (p): p is { id: PointId; payload: Payload | undefined; vector: Float32Array } =>
+          p.vector !== undefined,
+      );
+    };
+    for await (const [key, point] of this.store.entries<StoredPoint>(prefix)) {
+      chunk.push({ id: idFromKey(key.slice(prefix.length)), payload: point.p });
+      if (chunk.length === 1024) yield* await flush();
+    }
+    if (chunk.length > 0) yield* await flush();
+  }
+
+  /** The current payload of a point, or undefined (missing point or no payload). */
+  payload(id: PointId): Payload | undefined {
+    return this.payloadOf(normalizePointId(id));
+  }
+
+  /** Stored vectors (originals, or decoded codes when none are stored) of the given ids; undefined when missing. */
+  vectors(ids: PointId[]): Promise<(Float32Array | undefined)[]> {
+    this.checkOpen();
+    return this.readVectors(ids.map((id, i) => normalizePointId(id, `ids[${i}]`)));
+  }
+
+  private emit(change: CollectionChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure must not undo or fail a write that is already durable.
+      }
+    }
   }
 
   // ---- training -----------------------------------------------------------------------------------------
@@ -727,6 +831,12 @@ export class Collection {
         if (loc !== undefined) this.state.lists[loc.list]!.payloads[loc.slot] = payload;
         this.dirty?.add(id);
       }
+      if (changes.length > 0)
+        this.emit({
+          upserted: [],
+          deleted: [],
+          payloadChanged: changes.map(({ id, payload }) => ({ id, payload })),
+        });
     });
   }
 
