@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.js';
+import type { KernelSpec } from './kernel.js';
 import type { WeightedSummary } from './summary.js';
 
 /**
@@ -15,6 +16,12 @@ export const DEFAULT_C_FACTOR = 0.001;
 export interface BalanceOptions {
   /** Temperature τ of the softmax kernel exp(⟨k, k′⟩/τ) the items are balanced under (√d in BalanceKV). */
   temperature: number;
+  /**
+   * Balance under another positive-definite kernel instead (a coreset meant for Gaussian or Laplacian density
+   * queries); the walk only needs inner products of the items, so any PSD kernel works. Default: exponential
+   * at `temperature`.
+   */
+  kernel?: KernelSpec;
   /** c = cFactor·R² with R = max ‖u_i‖; see DEFAULT_C_FACTOR. */
   cFactor?: number;
 }
@@ -46,12 +53,16 @@ export function softmaxBalanceHalve(items: WeightedSummary, options: BalanceOpti
 
   // Shift every exponent by the largest ‖k‖²: ⟨k_i, k_j⟩ ≤ (‖k_i‖² + ‖k_j‖²)/2 ≤ M, so no term overflows.
   // A common positive factor rescales all u_i alike and leaves the walk's probabilities unchanged.
+  const kernelType = options.kernel?.type ?? 'exponential';
+  const h = options.kernel?.bandwidth ?? tau;
+  const sqNorm = new Float64Array(n);
   let maxSq = 0;
   let maxValueSq = 0;
   let maxWeightSq = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let t = 0; t < d; t++) s += keys[i * d + t]! * keys[i * d + t]!;
+    sqNorm[i] = s;
     if (s > maxSq) maxSq = s;
     let sv = 0;
     for (let t = 0; t < dv; t++) sv += values[i * dv + t]! * values[i * dv + t]!;
@@ -72,7 +83,13 @@ export function softmaxBalanceHalve(items: WeightedSummary, options: BalanceOpti
     const vj = j * dv;
     for (let t = 0; t < dv; t++) vv += values[vi + t]! * values[vj + t]!;
     const valuePart = vv * invValue + 1 + weights[i]! * weights[j]! * invWeight;
-    return mass[i]! * mass[j]! * Math.exp((kk - maxSq) / tau) * valuePart;
+    let kernel: number;
+    if (kernelType === 'exponential') kernel = Math.exp((kk - maxSq) / h);
+    else {
+      const dist2 = Math.max(0, sqNorm[i]! + sqNorm[j]! - 2 * kk);
+      kernel = kernelType === 'gaussian' ? Math.exp(-dist2 / (2 * h * h)) : Math.exp(-Math.sqrt(dist2) / h);
+    }
+    return mass[i]! * mass[j]! * kernel * valuePart;
   };
 
   let r2 = 0;

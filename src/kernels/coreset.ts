@@ -1,7 +1,7 @@
 import { assertArg, DitherError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { type BalanceOptions, softmaxBalanceHalve } from './balance.js';
-import { type KernelSpec, kernelEvaluator } from './kernel.js';
+import { type KernelSpec, kernelEvaluator, validateKernel } from './kernel.js';
 import { concatSummaries, emptySummary, selectRows, type WeightedSummary } from './summary.js';
 import { summaryAttention, summaryDensity } from './summary-query.js';
 import type { Estimate, Vector } from './types.js';
@@ -28,6 +28,11 @@ export interface CoresetOptions {
   valueDimension: number;
   /** Temperature τ of the softmax kernel the walk balances under; √dimension (BalanceKV) by default. */
   temperature?: number;
+  /**
+   * Kernel the walk balances under; default exponential at `temperature` (attention). A Gaussian or Laplacian
+   * kernel suits a coreset that will answer density queries at that bandwidth.
+   */
+  kernel?: KernelSpec;
   /** Compression 2^L: every full group of 2^L leaves is reduced to about one leaf. Power of two, default 4. */
   compression?: number;
   /** Points per leaf (B): the unit of merge-and-reduce and of rebuilds. Default 64. */
@@ -115,8 +120,12 @@ export class BalanceKVCoreset {
     this.compression = compression;
     this.bucketSize = bucketSize;
     this.levels = Math.round(Math.log2(compression));
-    this.balance =
-      options.cFactor === undefined ? { temperature } : { temperature, cFactor: options.cFactor };
+    if (options.kernel !== undefined) validateKernel(options.kernel);
+    this.balance = {
+      temperature,
+      ...(options.cFactor === undefined ? {} : { cFactor: options.cFactor }),
+      ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
+    };
     this.seed = options.seed ?? 0;
     this.fetchPoints = options.fetch;
     this.open = emptySummary(options.dimension, options.valueDimension, bucketSize);
