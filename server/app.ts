@@ -18,6 +18,7 @@ import { registerPayloadRoutes } from './routes/payload.js';
 import { registerPointRoutes } from './routes/points.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerServiceRoutes } from './routes/service.js';
+import { registerSignalRoutes } from './routes/signals.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { DITHERDB_VERSION } from './version.js';
 
@@ -172,6 +173,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPointRoutes(app, ctx);
   registerPayloadRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
+  registerSignalRoutes(app);
 
   await app.ready();
   return app;
