@@ -81,7 +81,7 @@ describe('kernelDensity', () => {
       const est: number[] = [];
       const rep: number[] = [];
       const plain: number[] = [];
-      for (let seed = 0; seed < 300; seed++) {
+      for (let seed = 0; seed < 200; seed++) {
         const r = kernelDensity(points, [queries[i]!], {
           kernel: gaussian,
           method: 'ann',
@@ -132,7 +132,7 @@ describe('kernelDensity', () => {
     const truth = kernelDensity(points, [q], { kernel, method: 'exact', weights }).densities[0]!;
     const est: number[] = [];
     const rep: number[] = [];
-    for (let seed = 0; seed < 120; seed++) {
+    for (let seed = 0; seed < 80; seed++) {
       const c = new BalanceKVCoreset({
         dimension: 8,
         valueDimension: 1,
