@@ -2,6 +2,7 @@
 
 export { Collection } from './index/collection.js';
 export { Database, type DatabaseOptions } from './index/database.js';
+export { localClusterParallel, runStitchedWalksParallel, WalkWorkerPool } from './index/graph/walk-pool.js';
 export type * from './index/types.js';
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
 export {
@@ -16,6 +17,7 @@ export {
   selectPayload,
   type WithPayload,
 } from './src/filter/index.js';
+export * from './src/graph/index.js';
 export {
   type Code,
   createQuantizer,
