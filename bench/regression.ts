@@ -148,8 +148,11 @@ async function fashion(exactOnly: boolean): Promise<Section> {
   }
 
   // σ on a split of the training set only (10 000 train / 5 000 validation, D = 1024, λ = 1).
-  let sigma = 5;
-  {
+  let sigma = Number(process.env.FMNIST_SIGMA ?? Number.NaN);
+  if (Number.isFinite(sigma))
+    notes.push(`σ = ${sigma} given by FMNIST_SIGMA (the value the fmnist section selected).`);
+  else {
+    sigma = 5;
     const a = rowsOf(train, perm.subarray(0, 10000));
     const aLabels = Array.from(perm.subarray(0, 10000), (i) => trainLabels[i]!);
     const b = rowsOf(train, perm.subarray(10000, 15000));
@@ -175,18 +178,25 @@ async function fashion(exactOnly: boolean): Promise<Section> {
   }
 
   let lambda = 1;
+  const fixedLambda = Number(process.env.FMNIST_LAMBDA ?? Number.NaN);
+  if (!exactOnly && Number.isFinite(fixedLambda)) {
+    lambda = fixedLambda;
+    notes.push(`λ = ${lambda} given by FMNIST_LAMBDA (the value an earlier run's 5-fold validation chose).`);
+  }
   if (!exactOnly) {
-    const { model, seconds } = await timed(
-      train,
-      trainLabels,
-      spec('classification', { type: 'rff', count: 1024, kernel: 'gaussian', bandwidth: sigma }, 'auto'),
-      SEED,
-    );
-    lambda = model.lambda;
-    log(`lambda by 5-fold at D = 1024: ${lambda} (${seconds.toFixed(0)} s)`);
-    notes.push(
-      `λ = ${lambda} chosen by 5-fold validation (squared error of one-hot targets) on all 60 000 training points with RFF D = 1024 (${seconds.toFixed(0)} s).`,
-    );
+    if (!Number.isFinite(fixedLambda)) {
+      const { model, seconds } = await timed(
+        train,
+        trainLabels,
+        spec('classification', { type: 'rff', count: 1024, kernel: 'gaussian', bandwidth: sigma }, 'auto'),
+        SEED,
+      );
+      lambda = model.lambda;
+      log(`lambda by 5-fold at D = 1024: ${lambda} (${seconds.toFixed(0)} s)`);
+      notes.push(
+        `λ = ${lambda} chosen by 5-fold validation (squared error of one-hot targets) on all 60 000 training points with RFF D = 1024 (${seconds.toFixed(0)} s).`,
+      );
+    }
     const Ds = (process.env.FMNIST_D ?? '1024,4096').split(',').map(Number);
     for (const D of Ds) {
       const { model: m, seconds: s } = await timed(
@@ -210,6 +220,7 @@ async function fashion(exactOnly: boolean): Promise<Section> {
         spread: null,
         notes: 'Cholesky on ZᵀZ',
       });
+      flush(rows, notes);
     }
     notes.push(
       'leverage_rff is not run on Fashion-MNIST: for 784-d pixels in [0, 1] the flat level V/(2π)^d of the leverage bound is ~10^−626, so q equals p and the features are plain RFF.',
@@ -219,7 +230,8 @@ async function fashion(exactOnly: boolean): Promise<Section> {
     const prior = existsSync(OUT_JSON)
       ? (JSON.parse(readFileSync(OUT_JSON, 'utf8')).sections?.fmnist as Section | undefined)
       : undefined;
-    lambda = prior?.rows.find((r) => r.method === 'rff')?.lambda ?? 1;
+    lambda = Number(process.env.FMNIST_LAMBDA ?? prior?.rows.find((r) => r.method === 'rff')?.lambda ?? 1);
+    notes.push(`λ_60k = ${lambda} (FMNIST_LAMBDA, or the fmnist section's 5-fold choice, or 1).`);
     const n = 10000;
     const sub = rowsOf(train, perm.subarray(0, n));
     const subLabels = Array.from(perm.subarray(0, n), (i) => trainLabels[i]!);
@@ -246,6 +258,7 @@ async function fashion(exactOnly: boolean): Promise<Section> {
       spread: null,
       notes: `random ${n}-point subset; λ = λ_60k·n/60000`,
     });
+    flush(rows, notes);
     const { model: f, seconds: fs } = await timed(
       sub,
       subLabels,
@@ -267,6 +280,7 @@ async function fashion(exactOnly: boolean): Promise<Section> {
       spread: null,
       notes: `same ${n}-point subset as exact`,
     });
+    flush(rows, notes);
   }
   return { date: new Date().toISOString(), machine, rows, notes };
 }
@@ -349,6 +363,7 @@ async function lowdim(): Promise<Section> {
     spread: null,
     notes: `mean predictor RMSE ${base.toFixed(2)}`,
   });
+  flush(rows, notes);
   const seeds = [1, 2, 3];
   for (const D of (process.env.LOWDIM_D ?? '512,1024,2048').split(',').map(Number))
     for (const type of ['rff', 'leverage_rff', 'binning'] as const) {
@@ -386,6 +401,7 @@ async function lowdim(): Promise<Section> {
           spread: null,
           notes: note,
         });
+        flush(rows, notes);
         log(`${type} D = ${D}: ${note}`);
         continue;
       }
@@ -407,11 +423,18 @@ async function lowdim(): Promise<Section> {
         spread: sd,
         notes: note,
       });
+      flush(rows, notes);
     }
   return { date: new Date().toISOString(), machine, rows, notes };
 }
 
 // ---------------------------------------------------------------- output
+let currentSection = '';
+/** Rewrites the results after every row, so a long run that is stopped still leaves what it measured. */
+function flush(rows: Row[], notes: string[]): void {
+  writeResults(currentSection, { date: new Date().toISOString(), machine, rows, notes });
+}
+
 function writeResults(name: string, section: Section): void {
   mkdirSync('docs/benchmarks', { recursive: true });
   const all: { sections: Record<string, Section> } = existsSync(OUT_JSON)
@@ -446,6 +469,13 @@ function writeResults(name: string, section: Section): void {
 }
 
 log(`regression bench — ${machine.cpu} × ${machine.cores}, Node ${machine.node}, seed ${SEED}`);
-if (wants('lowdim')) writeResults('lowdim', await lowdim());
-if (wants('fmnist')) writeResults('fmnist', await fashion(false));
-if (wants('fmnist-exact')) writeResults('fmnist-exact', await fashion(true));
+const sections: [string, () => Promise<Section>][] = [
+  ['lowdim', lowdim],
+  ['fmnist', () => fashion(false)],
+  ['fmnist-exact', () => fashion(true)],
+];
+for (const [name, run] of sections)
+  if (wants(name)) {
+    currentSection = name;
+    writeResults(name, await run());
+  }
