@@ -10,10 +10,12 @@
  * oversampling, rerank) must return the exact neighbours and distances; hnswlib at ef = 500 must too.
  *
  * Flags: --quick (20 000 train points, 200 queries, bits 1 and 4; prints only unless --write),
- *        --write / --no-write. The full run writes docs/benchmarks/search.{md,json}.
+ *        --write / --no-write, --keep (keep the children's result files and print their folder),
+ *        --from=<folder> (re-render the report from kept child results, skipping bits with none).
+ * The full run writes docs/benchmarks/search.{md,json}.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -470,9 +472,17 @@ function child(which: string): EngineResult {
 }
 
 t = performance.now();
-const hnsw = child('hnswlib');
-const dither: EngineResult[] = BITS.map((b) => child(String(b)));
-rmSync(tmp, { recursive: true, force: true });
+// --from=<dir> re-renders the report from child results kept by an earlier run (--keep), skipping missing bits.
+const fromDir = argv.find((a) => a.startsWith('--from='))?.slice('--from='.length);
+const saved = (which: string) =>
+  JSON.parse(readFileSync(join(fromDir!, `${which}.json`), 'utf8')) as EngineResult;
+const hnsw = fromDir === undefined ? child('hnswlib') : saved('hnswlib');
+const dither: EngineResult[] =
+  fromDir === undefined
+    ? BITS.map((b) => child(String(b)))
+    : BITS.filter((b) => existsSync(join(fromDir, `${b}.json`))).map((b) => saved(String(b)));
+if (argv.includes('--keep')) console.log(`child results kept in ${tmp}`);
+else rmSync(tmp, { recursive: true, force: true });
 const totalSeconds = (performance.now() - t) / 1000;
 const loadEnd = os.loadavg().map((l) => l.toFixed(1));
 
