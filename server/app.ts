@@ -14,6 +14,7 @@ import { Limiter } from './limiter.js';
 import { installMetrics } from './metrics.js';
 import { decodeMsgpack, MSGPACK_TYPES } from './msgpack.js';
 import { registerCollectionRoutes } from './routes/collections.js';
+import { registerGraphRoutes } from './routes/graph.js';
 import { registerPayloadRoutes } from './routes/payload.js';
 import { registerPointRoutes } from './routes/points.js';
 import { registerSearchRoutes } from './routes/search.js';
@@ -174,6 +175,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPayloadRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerSignalRoutes(app);
+  registerGraphRoutes(app, ctx);
 
   await app.ready();
   return app;
