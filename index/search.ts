@@ -104,37 +104,29 @@ export function exactKey(metric: Metric, query: Float64Array, vector: ArrayLike<
 /**
  * Error-bounded rerank (DESIGN §4, the bound test RaBitQ uses): visit candidates by decreasing upper bound
  * key + z·SE; once the k-th best exact key beats a candidate's upper bound, no later candidate can enter the
- * top k, so none of them is read. Originals are fetched in small batches to amortise LevelDB round trips.
+ * top k, so none of them is read. Reads are synchronous (LevelDB getSync from its block cache), so exactly the
+ * originals the bound cannot rule out are read, one at a time, and the whole search is one synchronous step.
  */
-export async function rerank(
+export function rerank(
   candidates: Candidate[],
   need: number,
   z: number,
   metric: Metric,
   query: Float64Array,
-  fetch: (ids: PointId[]) => Promise<(Float32Array | undefined)[]>,
-): Promise<{ results: Candidate[]; read: number }> {
+  fetch: (id: PointId) => Float32Array | undefined,
+): { results: Candidate[]; read: number } {
   const order = candidates.map((c) => ({ c, upper: c.key + z * c.se })).sort((a, b) => b.upper - a.upper);
   const heap = new TopK(need);
   const exact: Candidate[] = [];
   let read = 0;
-  let i = 0;
-  const batchSize = 8;
-  while (i < order.length) {
-    const kth = heap.threshold;
-    if (order[i]!.upper < kth) break;
-    const batch: Candidate[] = [];
-    while (i < order.length && batch.length < batchSize && order[i]!.upper >= kth) batch.push(order[i++]!.c);
-    const vectors = await fetch(batch.map((c) => c.id));
-    read += batch.length;
-    for (let j = 0; j < batch.length; j++) {
-      const v = vectors[j];
-      if (v === undefined) continue; // deleted while we were reading: it is gone, not a result
-      const c = batch[j]!;
-      const key = exactKey(metric, query, v);
-      exact.push({ id: c.id, payload: c.payload, key, se: 0 });
-      heap.push(key, exact.length - 1);
-    }
+  for (const { c, upper } of order) {
+    if (upper < heap.threshold) break;
+    const v = fetch(c.id);
+    read++;
+    if (v === undefined) continue; // a point without an original (deleted meanwhile) is not a result
+    const key = exactKey(metric, query, v);
+    exact.push({ id: c.id, payload: c.payload, key, se: 0 });
+    heap.push(key, exact.length - 1);
   }
   const results = heap.sortedOrder().map((h) => exact[heap.refs[h]!]!);
   return { results, read };

@@ -42,6 +42,16 @@ export class Store {
     return bytes === undefined ? undefined : decodeValue<T>(bytes);
   }
 
+  /**
+   * A synchronous read (classic-level's getSync): no thread-pool round trip, so reading the dozen originals a
+   * rerank needs costs microseconds each instead of a promise hop per batch. Blocks the event loop while it
+   * runs — use it only for small reads.
+   */
+  getSync<T>(key: string): T | undefined {
+    const bytes = this.db.getSync(key);
+    return bytes === undefined ? undefined : decodeValue<T>(bytes);
+  }
+
   async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
     const values = await this.db.getMany(keys);
     return values.map((b) => (b === undefined ? undefined : decodeValue<T>(b)));
