@@ -45,6 +45,7 @@ export function scanLists(input: ScanInput): { candidates: Candidate[]; scanned:
   let matched = 0;
   let scanned = 0;
   let listsScanned = 0;
+  let estimates = new Float64Array(256);
   for (const l of order) {
     if (listsScanned >= input.minLists && matched >= input.minMatches) break;
     listsScanned++;
@@ -56,10 +57,13 @@ export function scanLists(input: ScanInput): { candidates: Candidate[]; scanned:
       for (let j = 0; j < d; j++) centerDot += query[j]! * centroids[o + j]!;
     }
     const { codes, scales, dithers, squaredNorms, ids, payloads } = list;
+    // One batched call per list (WebAssembly SIMD when available); filtered-out slots are scored and ignored.
+    if (estimates.length < list.size) estimates = new Float64Array(Math.max(list.size, 2 * estimates.length));
+    prepared.scanList(codes, list.size, scales, dithers, centerDot, estimates);
     for (let slot = 0; slot < list.size; slot++) {
       if (predicate !== null && !predicate(ids[slot]!, payloads[slot])) continue;
       matched++;
-      const ip = centerDot + scales[slot]! * prepared.rotatedDot(codes, slot * B, dithers[slot]!);
+      const ip = estimates[slot]!;
       const key = metric === 'l2' ? 2 * ip - squaredNorms[slot]! - qq : ip;
       if (heap.full && key <= heap.threshold) continue;
       const ref = refsList.length;

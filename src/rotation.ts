@@ -22,6 +22,10 @@ export interface Rotation {
   apply(x: ArrayLike<number>, out: Float64Array): void;
   /** out[0..d) ← first d entries of Rᵀ·y (for `padded`, the padding coordinates are dropped). */
   invert(y: ArrayLike<number>, out: Float64Array): void;
+  /** Each round's ±1 signs (length n), for kernels that apply R elsewhere (src/wasm). */
+  readonly signs: readonly Float64Array[];
+  /** Each round's permutation π (`blocked` only; empty for `padded`). */
+  readonly perms: readonly Uint32Array[];
 }
 
 export function createRotation(
@@ -38,7 +42,8 @@ export function createRotation(
 class PaddedRotation implements Rotation {
   readonly kind = 'padded' as const;
   readonly outputDimension: number;
-  private readonly signs: Float64Array[] = [];
+  readonly signs: Float64Array[] = [];
+  readonly perms: Uint32Array[] = [];
   private readonly scale: number;
   private readonly work: Float64Array;
 
@@ -90,8 +95,8 @@ class PaddedRotation implements Rotation {
 class BlockedRotation implements Rotation {
   readonly kind = 'blocked' as const;
   readonly outputDimension: number;
-  private readonly signs: Float64Array[] = [];
-  private readonly perms: Uint32Array[] = [];
+  readonly signs: Float64Array[] = [];
+  readonly perms: Uint32Array[] = [];
   private readonly blocks: { offset: number; size: number; scale: number }[] = [];
   private readonly work: Float64Array;
 

@@ -2,6 +2,7 @@ import { assertArg, DitherError } from '../errors.js';
 import { isPowerOfTwo } from '../hadamard.js';
 import { Rng } from '../rng.js';
 import { createRotation, type Rotation, type RotationKind } from '../rotation.js';
+import { type WasmKernels, wasmKernels } from '../wasm/kernels.js';
 import { CompandedLattice, type Lattice, type QuantizerKind, UniformLattice } from './lattice.js';
 import { bytesPerPlane, packedBytes, packLevels, unpackLevels } from './packing.js';
 import { PreparedQuery } from './prepared.js';
@@ -74,6 +75,11 @@ export class Quantizer {
   private readonly work2: Float64Array;
   private readonly levels: Uint8Array;
   private readonly sqrtN: number;
+  /**
+   * The WebAssembly SIMD kernels this quantizer and its prepared queries use (uniform lattice only; the companded
+   * lattice's level() stays in JavaScript), or null for the JavaScript kernels.
+   */
+  readonly kernels: WasmKernels | null;
 
   constructor(options: QuantizerOptions) {
     assertArg(
@@ -137,6 +143,7 @@ export class Quantizer {
     this.work2 = new Float64Array(Math.max(this.paddedDimension, dimension));
     this.levels = new Uint8Array(bytesPerPlane(this.paddedDimension) * 8);
     this.sqrtN = Math.sqrt(this.paddedDimension);
+    this.kernels = kind === 'dithered' ? wasmKernels() : null;
   }
 
   /** Plain description, for manifests and stats. */
@@ -183,6 +190,7 @@ export class Quantizer {
     out: Uint8Array,
     offset: number,
   ): { scale: number; dither: number; squaredNorm: number; gain: number } {
+    if (this.kernels !== null) return this.encodeWasm(this.kernels, vector, center, u, out, offset);
     const d = this.dimension;
     const n = this.paddedDimension;
     const diff = this.work2;
@@ -237,6 +245,85 @@ export class Quantizer {
     }
     packLevels(levels, n, this.bits, out, offset);
     return { scale, dither: (m + 0.5) / steps, squaredNorm, gain };
+  }
+
+  /**
+   * encodeInto on the WebAssembly kernels: the same f64 operations in the same order (wasm/kernels.ts), hence
+   * byte-identical codes; rotation, quantisation and packing run in one call, the packing eight levels per
+   * 64-bit multiply instead of a loop per bit.
+   */
+  private encodeWasm(
+    k: WasmKernels,
+    vector: ArrayLike<number>,
+    center: ArrayLike<number> | null,
+    u: number,
+    out: Uint8Array,
+    offset: number,
+  ): { scale: number; dither: number; squaredNorm: number; gain: number } {
+    const d = this.dimension;
+    const n = this.paddedDimension;
+    k.ensure(n);
+    if (k.encodeOwner !== this) this.bindEncoder(k);
+    const mem = k.f64();
+    const x0 = k.x >> 3;
+    let squaredNorm = 0;
+    if (center === null) {
+      for (let i = 0; i < d; i++) {
+        const v = vector[i]!;
+        squaredNorm += v * v;
+        mem[x0 + i] = v;
+      }
+    } else {
+      for (let i = 0; i < d; i++) {
+        const v = vector[i]!;
+        squaredNorm += v * v;
+        mem[x0 + i] = v - center[i]!;
+      }
+    }
+    const e = k.exports;
+    if (this.rotationKind === 'blocked') e.rotateBlocked(k.x, k.y, d, this.rounds, k.perms, k.signs);
+    else e.rotatePadded(k.x, k.y, d, n, this.rounds, k.signs);
+    const steps = this.lattice.ditherSteps;
+    const m = Math.floor(u * steps);
+    e.quantizeUniform(k.y, n, m, k.offsets, steps, k.params, k.levels, k.code, this.bits, k.results);
+    const f = k.f64();
+    const r2 = f[k.results >> 3]!;
+    const zClamp = f[(k.results >> 3) + 1]!;
+    let scale = 0;
+    let gain = 1;
+    if (r2 > 0) {
+      const r = Math.sqrt(r2);
+      gain = n / zClamp;
+      scale = (r / this.sqrtN) * gain;
+    }
+    out.set(k.u8().subarray(k.code, k.code + this.bytesPerCode), offset);
+    return { scale, dither: (m + 0.5) / steps, squaredNorm, gain };
+  }
+
+  /** Copy this quantizer's rotation tables, dither offsets and lattice constants into the kernels' arena. */
+  private bindEncoder(k: WasmKernels): void {
+    const n = this.paddedDimension;
+    const buffer = k.exports.memory.buffer;
+    const perms = new Uint32Array(buffer, k.perms, 3 * n);
+    const signs = new Float64Array(buffer, k.signs, 3 * n);
+    for (let r = 0; r < this.rounds; r++) {
+      const p = this.rotation.perms[r];
+      if (p !== undefined) perms.set(p, r * n);
+      signs.set(this.rotation.signs[r]!, r * n);
+    }
+    new Int32Array(buffer, k.offsets, n).set(this.ditherOffsets);
+    const lattice = this.lattice as UniformLattice;
+    const invStep = 1 / lattice.step;
+    new Float64Array(buffer, k.params, 5).set([
+      invStep,
+      lattice.radius * invStep + 0.5,
+      lattice.levels - 1,
+      lattice.unbiasedLimit,
+      this.sqrtN,
+    ]);
+    // Levels past n must read as zero when packed (another quantizer may have left its own there).
+    k.u8().fill(0, k.levels, k.levels + Math.ceil(n / 8) * 8);
+    k.encodeOwner = this;
   }
 
   decode(code: Code): Float32Array {

@@ -1,0 +1,129 @@
+/**
+ * Encode and estimate throughput of the quantizer kernels at d = 784 (blocked rotation, 2 rounds), b = 1…8:
+ * the JavaScript kernels, the WebAssembly SIMD kernels, and a plain Float32 dot product over the original vectors
+ * measured in the same run (the shared machine is noisy; ratios to that baseline are what to compare).
+ * Each figure is the median of REPS timed repetitions. Correctness is checked before timing: WebAssembly codes
+ * must equal the JavaScript codes byte for byte, and batch estimates must match per-code estimates to 1e-4 SE.
+ *
+ *   npx tsx bench/kernels-speed.ts [--reps 7] [--bits 1,2,4,8]
+ */
+import os from 'node:os';
+import { createQuantizer, type Quantizer } from '../src/quantizer/index.js';
+import { Rng } from '../src/rng.js';
+import { setWasmKernelsEnabled, wasmKernels } from '../src/wasm/kernels.js';
+
+const D = 784;
+const N_ENCODE = 4000;
+const N_SCAN = 20000;
+const args = process.argv.slice(2);
+const argValue = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const REPS = Number(argValue('--reps') ?? 7);
+const BITS = (argValue('--bits') ?? '1,2,3,4,5,6,7,8').split(',').map(Number);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median seconds per call of fn over REPS repetitions (after one warm-up). */
+function time(fn: () => void): number {
+  fn();
+  const t: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    const start = process.hrtime.bigint();
+    fn();
+    t.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return median(t);
+}
+
+const rng = new Rng(20261204, 1);
+const vectors = new Float32Array(N_SCAN * D);
+for (let i = 0; i < vectors.length; i++) vectors[i] = rng.gaussian();
+const query = new Float32Array(D);
+for (let i = 0; i < D; i++) query[i] = rng.gaussian();
+const dithers = new Float64Array(N_SCAN);
+for (let i = 0; i < N_SCAN; i++) dithers[i] = rng.next();
+
+// Baseline: Float32 dot products of the query with N_SCAN original vectors (plain JavaScript loop).
+const dots = new Float64Array(N_SCAN);
+let sink = 0;
+const dotSeconds = time(() => {
+  for (let v = 0; v < N_SCAN; v++) {
+    const o = v * D;
+    let s = 0;
+    for (let i = 0; i < D; i++) s += vectors[o + i]! * query[i]!;
+    dots[v] = s;
+  }
+  sink += dots[0]!;
+});
+const dotRate = N_SCAN / dotSeconds;
+
+console.log(`# kernels-speed — ${new Date().toISOString()}`);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+);
+console.log(`node ${process.version}; WebAssembly SIMD kernels available: ${wasmKernels() !== null}`);
+console.log(`d = ${D}, blocked rotation, 2 rounds; median of ${REPS}; rates in vectors (codes) per second`);
+console.log(`baseline Float32 dot (JS): ${(dotRate / 1e6).toFixed(2)} M/s`);
+console.log('');
+console.log(
+  '| b | encode JS | encode WASM | WASM/JS | estimate JS | estimate WASM | WASM/JS | est. WASM / f32 dot |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+
+function make(bits: number, wasm: boolean): Quantizer {
+  setWasmKernelsEnabled(wasm);
+  const q = createQuantizer({ dimension: D, bits, seed: 5 });
+  setWasmKernelsEnabled(true);
+  return q;
+}
+
+for (const bits of BITS) {
+  const qj = make(bits, false);
+  const qw = make(bits, true);
+  const B = qw.bytesPerCode;
+  const codesJ = new Uint8Array(N_SCAN * B);
+  const codesW = new Uint8Array(N_SCAN * B);
+  const scales = new Float64Array(N_SCAN);
+  const snapped = new Float64Array(N_SCAN);
+  for (let v = 0; v < N_SCAN; v++) {
+    const x = vectors.subarray(v * D, (v + 1) * D);
+    const a = qj.encodeInto(x, null, dithers[v]!, codesJ, v * B);
+    const b = qw.encodeInto(x, null, dithers[v]!, codesW, v * B);
+    if (a.scale !== b.scale) throw new Error(`scale mismatch at ${v}`);
+    scales[v] = a.scale;
+    snapped[v] = a.dither;
+  }
+  for (let i = 0; i < codesJ.length; i++)
+    if (codesJ[i] !== codesW[i]) throw new Error(`b = ${bits}: code byte ${i} differs between JS and WASM`);
+  const pj = qj.prepareQuery(query);
+  const pw = qw.prepareQuery(query);
+  const outJ = new Float64Array(N_SCAN);
+  const outW = new Float64Array(N_SCAN);
+  pj.scanList(codesJ, N_SCAN, scales, snapped, 0, outJ);
+  pw.scanList(codesW, N_SCAN, scales, snapped, 0, outW);
+  for (let v = 0; v < N_SCAN; v++) {
+    const se = Math.abs(scales[v]!) * pj.rotatedStandardError(codesJ, v * B, snapped[v]!);
+    if (Math.abs(outJ[v]! - outW[v]!) > 1e-4 * se) throw new Error(`b = ${bits}: estimate ${v} off`);
+  }
+
+  const encode = (q: Quantizer, out: Uint8Array) => () => {
+    for (let v = 0; v < N_ENCODE; v++)
+      q.encodeInto(vectors.subarray(v * D, (v + 1) * D), null, dithers[v]!, out, v * B);
+  };
+  const encJ = N_ENCODE / time(encode(qj, codesJ));
+  const encW = N_ENCODE / time(encode(qw, codesW));
+  const estJ = N_SCAN / time(() => pj.scanList(codesJ, N_SCAN, scales, snapped, 0, outJ));
+  const estW = N_SCAN / time(() => pw.scanList(codesW, N_SCAN, scales, snapped, 0, outW));
+  const k = (r: number) => `${(r / 1e3).toFixed(1)}k`;
+  const M = (r: number) => `${(r / 1e6).toFixed(2)}M`;
+  console.log(
+    `| ${bits} | ${k(encJ)} | ${k(encW)} | ${(encW / encJ).toFixed(2)} | ${M(estJ)} | ${M(estW)} | ${(estW / estJ).toFixed(2)} | ${(estW / dotRate).toFixed(2)} |`,
+  );
+}
+console.log('');
+console.log(`(estimate JS = PreparedQuery.scanList on the byte-table kernel; checksum ${sink.toFixed(3)})`);
