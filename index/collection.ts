@@ -21,7 +21,7 @@ import {
   vectorPrefix,
 } from '../storage/keys.js';
 import type { BatchOp, Store } from '../storage/store.js';
-import { CoarseIndex } from './coarse.js';
+import { CoarseIndex, Sketch } from './coarse.js';
 import { FORMAT_VERSION } from './config.js';
 import { InvertedList } from './lists.js';
 import { latticeMse } from './mse.js';
@@ -591,13 +591,20 @@ export class Collection {
       efConstruction: this.config.index.efConstruction,
       seed: this.config.seed,
     };
-    const { centroids } = await kmeans(sample, count, d, Math.min(nlist, count), {
+    // Lloyd's iterations run on the 64-d sketches of the sample (see coarse.ts): the clustering, not the final
+    // centroids, is what they decide. The centroids are then the full-dimensional means of each cluster.
+    const sketch = new Sketch(d, this.config.seed);
+    const sd = sketch.outputDimension;
+    const sketched = new Float32Array(count * sd);
+    for (let i = 0; i < count; i++) sketch.into(sample.subarray(i * d, (i + 1) * d), sketched, i * sd);
+    const { assignment } = await kmeans(sketched, count, sd, Math.min(nlist, count), {
       iterations: 5,
       seed: this.config.seed,
       assign: (cents, k, data, rows, dim, out) =>
         new CoarseIndex(cents, k, dim, 'l2', { ...hnsw, efConstruction: 64 }).assign(data, rows, out),
       onIteration: () => new Promise((r) => setImmediate(r)),
     });
+    const centroids = clusterMeans(sample, count, d, assignment, Math.min(nlist, count));
     if (this.closed) return;
     const k = centroids.length / d;
     const generation = (this.state.ivf?.generation ?? 0) + 1;
@@ -700,9 +707,8 @@ export class Collection {
 
   private probeOrder(state: IndexState, query: Float64Array, nprobe: number, filtered: boolean): number[] {
     if (state.coarse === null) return [0];
-    const q = Array.from(query);
     // A filtered search may need every list to find k matches; the full order is only computed then.
-    return filtered ? state.coarse.nearest(q, state.lists.length) : state.coarse.nearest(q, nprobe);
+    return state.coarse.nearest(query, filtered ? state.lists.length : nprobe);
   }
 
   private encodePoint(state: IndexState, vector: Float32Array, payload: Payload | undefined): StoredPoint {
@@ -710,7 +716,7 @@ export class Collection {
     let list = 0;
     let center: Float32Array | null = null;
     if (state.coarse !== null && state.centroids !== null) {
-      list = state.coarse.nearest(Array.from(vector), 1)[0]!;
+      list = state.coarse.nearest(vector, 1)[0]!;
       center = state.centroids.subarray(list * d, (list + 1) * d);
     }
     const code = new Uint8Array(this.quantizer.bytesPerCode);
@@ -849,6 +855,38 @@ export class Collection {
     // Codes and scalars, plus the id slot and the location entry (≈ 8 + 8 bytes), excluding payloads.
     return InvertedList.bytesPerPoint(this.quantizer.bytesPerCode) + 16;
   }
+}
+
+/** Full-dimensional mean of each cluster; a cluster left empty keeps the first row assigned nowhere else. */
+function clusterMeans(
+  data: Float32Array,
+  count: number,
+  d: number,
+  assignment: Int32Array,
+  k: number,
+): Float32Array {
+  const sums = new Float64Array(k * d);
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < count; i++) {
+    const c = assignment[i]!;
+    sizes[c]!++;
+    const o = c * d;
+    const r = i * d;
+    for (let j = 0; j < d; j++) sums[o + j] = sums[o + j]! + data[r + j]!;
+  }
+  const centroids = new Float32Array(k * d);
+  let spare = 0;
+  for (let c = 0; c < k; c++) {
+    const o = c * d;
+    if (sizes[c] === 0) {
+      // kmeans re-seeds empty clusters each step, so this only happens when rows < k; reuse a row.
+      centroids.set(data.subarray((spare % count) * d, ((spare % count) + 1) * d), o);
+      spare++;
+      continue;
+    }
+    for (let j = 0; j < d; j++) centroids[o + j] = sums[o + j]! / sizes[c]!;
+  }
+  return centroids;
 }
 
 function emptyState(bytesPerCode: number): IndexState {

@@ -326,21 +326,28 @@ async function build(
   const found: PointId[][] = [];
   const scores: Float64Array[] = [];
   const search = { k: params.k + 1, ...(params.nprobe === null ? {} : { nprobe: params.nprobe }) };
+  // Searches of a chunk run together: each one's rerank waits on LevelDB reads, which then overlap.
+  let chunk: Float32Array[] = [];
+  const flush = async () => {
+    const results = await Promise.all(chunk.map((v) => collection.search(v, search)));
+    for (const hits of results) {
+      found.push(hits.map((h) => h.id));
+      scores.push(Float64Array.from(hits, (h) => h.score));
+    }
+    chunk = [];
+    onProgress?.(ids.length, Math.max(total, ids.length));
+    await yieldToLoop();
+  };
   for await (const p of collection.points()) {
     fp.add(p.id, p.vector);
     ids.push(p.id);
     let s = 0;
     for (let j = 0; j < p.vector.length; j++) s += p.vector[j]! * p.vector[j]!;
     sqNorms.push(s);
-    const hits = await collection.search(p.vector, search);
-    found.push(hits.map((h) => h.id));
-    scores.push(Float64Array.from(hits, (h) => h.score));
-    if (ids.length % CHUNK === 0) {
-      onProgress?.(ids.length, Math.max(total, ids.length));
-      await yieldToLoop();
-    }
+    chunk.push(p.vector);
+    if (chunk.length === CHUNK) await flush();
   }
-  onProgress?.(ids.length, Math.max(total, ids.length));
+  if (chunk.length > 0) await flush();
   assertArg(
     ids.length > 0,
     'INVALID_ARGUMENT',
