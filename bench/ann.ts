@@ -74,7 +74,7 @@ export const ANN_DEFAULTS: AnnBenchOptions = {
   kinds: ['dithered', 'turbo'],
   k: 10,
   queries: 1000,
-  scanQueries: 300,
+  scanQueries: 100,
   nprobes: [4, 16, 64],
   oversampling: 4,
   peers: Object.keys(PEERS),
@@ -87,7 +87,9 @@ export const ANN_DEFAULTS: AnnBenchOptions = {
 };
 
 /** Queries of the correctness check that precedes every timed pass. */
-const CHECK_QUERIES = 20;
+const CHECK_QUERIES = 10;
+/** Untimed queries before each timed pass. */
+const WARMUP_QUERIES = 20;
 /** Depth of the exhaustive pass: recall@100 needs 100 results. */
 const SCAN_K = 100;
 
@@ -133,12 +135,8 @@ export async function runAnnBench(options: AnnBenchOptions): Promise<AnnBenchRes
   const machine = machineInfo();
   const date = new Date();
   log(`date ${date.toISOString()} · ${machine.cpu} × ${machine.cores} cores · Node ${machine.node}`);
-  log(
-    `load average at start: ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-  );
+  const loadAverageStart = os.loadavg();
+  log(`load average at start: ${loadAverageStart.map((l) => l.toFixed(1)).join(' ')}`);
 
   const dataset = await loadDataset(options.dataset, {
     maxTest: options.queries,
@@ -157,31 +155,38 @@ export async function runAnnBench(options: AnnBenchOptions): Promise<AnnBenchRes
   const work = mkdtempSync(join(os.tmpdir(), 'ditherdb-bench-ann-'));
   const records: BenchRecord[] = [];
   const skipped: { peer: string; reason: string }[] = [];
+  const write = async (partial: boolean) => {
+    const seconds = (performance.now() - started) / 1000;
+    const meta = {
+      dataset: dataset.name,
+      trainCount: dataset.trainCount,
+      queryCount: dataset.testCount,
+      scanQueries: Math.min(options.scanQueries, dataset.testCount),
+      dimension: dataset.dimension,
+      metric,
+      k: options.k,
+      nprobes: options.nprobes,
+      oversampling: options.oversampling,
+      seed: options.seed,
+      groundTruth: gt.shipped ? 'shipped' : 'brute force (cached)',
+      peersSkipped: skipped,
+      partial,
+      wallSeconds: Math.round(seconds),
+      loadAverageStart,
+      loadAverageEnd: os.loadavg(),
+    };
+    const written = await writeResults({
+      records,
+      outDir: options.out,
+      name: options.name,
+      meta,
+      date,
+      machine,
+    });
+    appendFileSync(written.markdown, notesSection(options, meta, skipped, seconds, partial));
+    return { written, seconds };
+  };
   try {
-    const db = await Database.open(join(work, 'ditherdb'));
-    try {
-      for (const kind of options.kinds)
-        for (const bits of options.bits) {
-          t = performance.now();
-          records.push(
-            ...(await runDitherdb(
-              db,
-              dataset,
-              metric,
-              gt.neighbors,
-              truthK,
-              kind,
-              bits,
-              options,
-              log,
-              progress,
-            )),
-          );
-          log(`ditherdb ${kind} b=${bits}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-        }
-    } finally {
-      await db.close();
-    }
     const ctx: PeerContext = {
       dimension: dataset.dimension,
       metric,
@@ -198,6 +203,8 @@ export async function runAnnBench(options: AnnBenchOptions): Promise<AnnBenchRes
       progress,
       log,
     };
+    // Peers first, then ditherdb by bit width with the kinds interleaved; results are rewritten after every
+    // step, so a run cut short still leaves every finished configuration on disk (meta.partial = true).
     for (const name of Object.keys(PEERS)) {
       if (!options.peers.includes(name)) {
         skipped.push({ peer: name, reason: 'not requested (--peers)' });
@@ -211,42 +218,42 @@ export async function runAnnBench(options: AnnBenchOptions): Promise<AnnBenchRes
       } else {
         records.push(...outcome.records);
         log(`peer ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+        await write(true);
       }
+    }
+    const db = await Database.open(join(work, 'ditherdb'));
+    try {
+      for (const bits of options.bits)
+        for (const kind of options.kinds) {
+          t = performance.now();
+          records.push(
+            ...(await runDitherdb(
+              db,
+              dataset,
+              metric,
+              gt.neighbors,
+              truthK,
+              kind,
+              bits,
+              options,
+              log,
+              progress,
+            )),
+          );
+          log(`ditherdb ${kind} b=${bits}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+          await write(true);
+        }
+    } finally {
+      await db.close();
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const seconds = (performance.now() - started) / 1000;
-  const meta = {
-    dataset: dataset.name,
-    trainCount: dataset.trainCount,
-    queryCount: dataset.testCount,
-    scanQueries: Math.min(options.scanQueries, dataset.testCount),
-    dimension: dataset.dimension,
-    metric,
-    k: options.k,
-    nprobes: options.nprobes,
-    oversampling: options.oversampling,
-    seed: options.seed,
-    groundTruth: gt.shipped ? 'shipped' : 'brute force (cached)',
-    peersSkipped: skipped,
-    wallSeconds: Math.round(seconds),
-    loadAverageEnd: os.loadavg(),
-  };
-  const written = await writeResults({
-    records,
-    outDir: options.out,
-    name: options.name,
-    meta,
-    date,
-    machine,
-  });
-  appendFileSync(written.markdown, notesSection(options, meta, skipped, seconds));
+  const { written, seconds } = await write(false);
   log(`wrote ${written.json}, ${written.markdown} in ${seconds.toFixed(0)} s`);
   return { records, skipped, written, seconds };
 }
-
 /**
  * One kind × bit width: a collection of `dataset.train` with IVF trained once after ingest, then the
  * correctness check, the exhaustive pass and the nprobe sweep. Returns its records and drops the collection.
@@ -362,6 +369,9 @@ async function runDitherdb(
     const wbar = progress(`ditherdb ${kind} b=${bits} nprobe sweep`, sweep.length * dataset.testCount);
     for (const { nprobe, rerank } of sweep) {
       const found: number[][] = new Array(dataset.testCount);
+      // Untimed warm-up: JIT, LevelDB block cache and list pages settle before the clock starts.
+      for (let q = 0; q < Math.min(WARMUP_QUERIES, dataset.testCount); q++)
+        await c.search(query(q), { k: o.k, nprobe, rerank, oversampling: o.oversampling });
       const t0 = performance.now();
       for (let q = 0; q < dataset.testCount; q++) {
         const res = await c.search(query(q), { k: o.k, nprobe, rerank, oversampling: o.oversampling });
@@ -434,10 +444,14 @@ function notesSection(
   meta: { dataset: string; trainCount: number; queryCount: number; scanQueries: number },
   skipped: { peer: string; reason: string }[],
   seconds: number,
+  partial: boolean,
 ): string {
   const lines = [
     '## How this was measured',
     '',
+    ...(partial
+      ? ['**Partial results: the run was still going or was cut short when this was written.**', '']
+      : []),
     `Command: \`ditherdb bench --dataset ${o.dataset} --bits ${o.bits.join(',')} --kinds ${o.kinds.join(',')} --k ${o.k} --queries ${o.queries}\` ` +
       `(same as \`npm run bench -- …\`). Wall time ${seconds.toFixed(0)} s.`,
     '',

@@ -9,6 +9,8 @@ import type { Peer, PeerContext, PeerOutcome } from './types.js';
 const M = 16;
 const EF_CONSTRUCTION = 200;
 const EFS = [10, 40, 160];
+/** Untimed queries before each timed pass. */
+const WARMUP = 20;
 
 type HnswModule = typeof import('hnswlib-node');
 
@@ -41,6 +43,7 @@ export const hnswlibPeer: Peer = {
     for (const ef of EFS) {
       index.setEf(Math.max(ef, ctx.k));
       const found: number[][] = new Array(ctx.queryCount);
+      for (let q = 0; q < Math.min(WARMUP, ctx.queryCount); q++) index.searchKnn(queries[q]!, ctx.k);
       const t = performance.now();
       for (let q = 0; q < ctx.queryCount; q++) {
         const r = index.searchKnn(queries[q]!, ctx.k);

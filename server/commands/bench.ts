@@ -102,7 +102,7 @@ export function configureBench(
     .addOption(
       new Option('--scan-queries <n>', 'queries of the scan-every-code pass (k = 100, no rerank)')
         .argParser(positiveInt)
-        .default(300),
+        .default(100),
     )
     .addOption(
       new Option('--nprobe <list>', 'IVF lists probed in the sweep')
