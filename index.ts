@@ -19,6 +19,18 @@ export {
 } from './src/filter/index.js';
 export * from './src/graph/index.js';
 export {
+  attention,
+  BalanceKVCoreset,
+  KERNEL_TYPES,
+  type KernelSpec,
+  kernelDensity,
+  kernelEvaluator,
+  kernelMatVec,
+  type PointSet,
+  softmaxBalanceHalve,
+  validateKernel,
+} from './src/kernels/index.js';
+export {
   type Code,
   createQuantizer,
   type EncodeOptions,
