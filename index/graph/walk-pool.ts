@@ -60,6 +60,8 @@ export class WalkWorkerPool {
     { resolve: (out: Int32Array) => void; reject: (err: unknown) => void }
   >();
   private nextId = 0;
+  /** Requests being answered by the workers (they are ref'd while it is positive). */
+  private inFlight = 0;
   readonly graph: CsrGraph;
 
   constructor(graph: AnyGraph, threads = Math.max(1, Math.min(4, cpus().length))) {
@@ -132,7 +134,15 @@ export class WalkWorkerPool {
         }),
       );
     }
-    await Promise.all(jobs);
+    // Idle workers are unref'd so that an open pool does not keep the process alive; while a request is in
+    // flight they must hold it open, or a script awaiting only this request exits (code 13) with it pending.
+    for (const w of this.workers) w.ref();
+    this.inFlight++;
+    try {
+      await Promise.all(jobs);
+    } finally {
+      if (--this.inFlight === 0) for (const w of this.workers) w.unref();
+    }
     return out;
   }
 

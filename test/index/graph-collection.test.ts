@@ -4,6 +4,8 @@
  * points are unchanged (in this process and after a reopen) and rebuilt after writes — including writes made
  * while no graph code was listening.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Collection } from '../../index/collection.js';
 import { Database } from '../../index/database.js';
@@ -222,5 +224,27 @@ describe('collection kNN graph', () => {
     expect(one.graph.nodes).toBe(1);
     expect(one.graph.targets.length).toBe(0);
     await db.close();
+  });
+});
+
+describe('walk pool regression: a request in flight keeps the process alive', () => {
+  it('lets a script that awaits only a pool request finish (it exited with code 13 while the walks were pending)', () => {
+    // The routes' parallel local clustering awaits the pool; the workers were unref'd even while busy, so a
+    // process with nothing else to do exited mid-request with an unsettled top-level await.
+    const url = (rel: string) => JSON.stringify(fileURLToPath(new URL(rel, import.meta.url)));
+    const script = `
+      const { WalkWorkerPool } = await import(${url('../../index/graph/walk-pool.ts')});
+      const { csrFromGraph } = await import(${url('../../src/graph/csr.ts')});
+      const pool = new WalkWorkerPool(csrFromGraph({ nodes: 3, edges: [[0, 1], [1, 2]] }), 1);
+      const out = await pool.run({ starts: new Int32Array(30000), length: 2, seed: 1 });
+      console.log(out.length);
+      await pool.close();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(String(30000 * 3));
   });
 });
