@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../index/database.js';
+import { loadCollectionGraph } from '../../index/graph/collection-graph.js';
 import { buildServer } from '../../server/app.js';
+import { PARALLEL_WALK_STEPS } from '../../server/routes/graph.js';
+import { localCluster } from '../../src/graph/local.js';
 import { Rng } from '../../src/rng.js';
 
 const D = 16;
@@ -110,6 +113,18 @@ describe('graph routes', () => {
     // Local: the walks stay in the seed's blob, far from touching all 330 points.
     expect(r.touched).toBeLessThanOrEqual(60);
     expect(r.touched).toBeGreaterThanOrEqual(tp);
+
+    // 2^15 walks of 16 steps = 2^19 steps (PARALLEL_WALK_STEPS): drawn on worker threads, the same walks as on the calling thread.
+    const big = { seed_ids: [1005], walk_length: 15, walks: 2 ** 15 };
+    expect(2 ** 15 * 16).toBe(PARALLEL_WALK_STEPS);
+    const par = await post('/collections/blobs/graph/local-cluster', big);
+    expect(par.statusCode, par.body).toBe(200);
+    const g = await loadCollectionGraph(c, { k: 10 });
+    expect(g.source).toBe('memory');
+    const local = localCluster(g.graph, [g.nodeOf(1005)!], { walkLength: 15, walks: 2 ** 15 });
+    expect(par.json().result.ids).toEqual(local.nodes.map((node) => g.ids[node]));
+    expect(par.json().result.conductance).toBe(local.conductance);
+    expect(par.json().result.touched).toBe(local.touched);
   });
 
   it('answers 404 for a missing collection or seed, 400 for bad bodies', async () => {
