@@ -18,8 +18,38 @@ const REFINE = 4;
 /** Untimed queries before each timed pass. */
 const WARMUP = 20;
 
-type LanceModule = typeof import('@lancedb/lancedb');
-type ArrowModule = typeof import('apache-arrow');
+/** The parts of LanceDB's and apache-arrow's APIs used here, typed locally so the benchmark type-checks
+ * without the optional packages. */
+interface LanceQuery {
+  distanceType(type: string): LanceQuery;
+  limit(k: number): LanceQuery;
+  nprobes(n: number): LanceQuery;
+  select(columns: string[]): LanceQuery;
+  refineFactor(factor: number): LanceQuery;
+  toArray(): Promise<{ id: number }[]>;
+}
+interface LanceTable {
+  countRows(): Promise<number>;
+  createIndex(column: string, options: { config: unknown; replace: boolean }): Promise<void>;
+  listIndices(): Promise<{ columns: string[]; indexUuid?: string }[]>;
+  vectorSearch(vector: Float32Array): LanceQuery;
+}
+interface LanceModule {
+  connect(uri: string): Promise<{ createTable(name: string, data: unknown): Promise<LanceTable> }>;
+  Index: {
+    ivfRq(options: Record<string, unknown>): unknown;
+    ivfPq(options: Record<string, unknown>): unknown;
+  };
+}
+interface ArrowModule {
+  Float32: new () => unknown;
+  Int32: new () => unknown;
+  Field: new (name: string, type: unknown, nullable: boolean) => unknown;
+  FixedSizeList: new (size: number, child: unknown) => unknown;
+  makeData(props: Record<string, unknown>): unknown;
+  makeVector(data: unknown): unknown;
+  Table: new (columns: Record<string, unknown>) => unknown;
+}
 
 export const lancedbPeer: Peer = {
   packageName: '@lancedb/lancedb',
@@ -80,9 +110,7 @@ export const lancedbPeer: Peer = {
       bar.increment();
       bar.stop();
       // `replace` may leave the previous index's files until compaction: measure this index's folder only.
-      const info = (await table.listIndices()).find((i) => i.columns.includes('vector')) as
-        | { indexUuid?: string }
-        | undefined;
+      const info = (await table.listIndices()).find((i) => i.columns.includes('vector'));
       const indexDir = join(dir, 'points.lance', '_indices', info?.indexUuid ?? '');
       const ramBytesPerPoint = diskBytes(indexDir) / n;
       for (const nprobe of ctx.nprobes) {
@@ -99,8 +127,7 @@ export const lancedbPeer: Peer = {
           };
           for (let q = 0; q < Math.min(WARMUP, ctx.queryCount); q++) await search(q);
           const t1 = performance.now();
-          for (let q = 0; q < ctx.queryCount; q++)
-            found[q] = (await search(q)).map((r: { id: number }) => r.id);
+          for (let q = 0; q < ctx.queryCount; q++) found[q] = (await search(q)).map((r) => r.id);
           const qps = ctx.queryCount / ((performance.now() - t1) / 1000);
           const rec = recallFields(found, ctx.truth, ctx.truthK, ctx.k);
           ctx.log(

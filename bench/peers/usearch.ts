@@ -27,7 +27,16 @@ const QUANTIZATIONS = [
   },
 ] as const;
 
-type UsearchModule = typeof import('usearch');
+/** The part of usearch's API used here, typed locally so the benchmark type-checks without the optional package. */
+interface UsearchIndex {
+  add(keys: BigUint64Array, vectors: Float32Array, threads: number): void;
+  search(vector: Float32Array, k: number, threads: number): { keys: BigUint64Array };
+  save(path: string): void;
+  view(path: string): void;
+}
+interface UsearchModule {
+  Index: new (config: Record<string, unknown>) => UsearchIndex;
+}
 
 export const usearchPeer: Peer = {
   packageName: 'usearch',
@@ -46,8 +55,8 @@ export const usearchPeer: Peer = {
     for (const quant of QUANTIZATIONS) {
       const config = {
         dimensions: d,
-        metric: metric as never,
-        quantization: quant.name as never,
+        metric,
+        quantization: quant.name,
         connectivity: CONNECTIVITY,
         expansion_add: EXPANSION_ADD,
         expansion_search: EFS[0]!,
