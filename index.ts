@@ -2,6 +2,13 @@
 
 export { Collection } from './index/collection.js';
 export { Database, type DatabaseOptions } from './index/database.js';
+export {
+  buildCollectionGraph,
+  type CollectionGraph,
+  collectionFingerprint,
+  dropCollectionGraph,
+  loadCollectionGraph,
+} from './index/graph/collection-graph.js';
 export { localClusterParallel, runStitchedWalksParallel, WalkWorkerPool } from './index/graph/walk-pool.js';
 export type * from './index/types.js';
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
