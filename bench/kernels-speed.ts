@@ -28,16 +28,25 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median seconds per call of fn over REPS repetitions (after one warm-up). */
-function time(fn: () => void): number {
-  fn();
-  const t: number[] = [];
+/**
+ * Interleaved timing: each repetition runs every fn once, in turn, so that all of them see the same machine load;
+ * returns per fn the median seconds per call, and per fn the median over repetitions of (its rate / the first
+ * fn's rate) — ratios from the same moment, far steadier than ratios of medians on a loaded machine.
+ */
+function timeTogether(fns: (() => void)[]): { seconds: number[]; ratioToFirst: number[] } {
+  for (const fn of fns) fn();
+  const t: number[][] = fns.map(() => []);
   for (let r = 0; r < REPS; r++) {
-    const start = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - start) / 1e9);
+    fns.forEach((fn, i) => {
+      const start = process.hrtime.bigint();
+      fn();
+      t[i]!.push(Number(process.hrtime.bigint() - start) / 1e9);
+    });
   }
-  return median(t);
+  return {
+    seconds: t.map(median),
+    ratioToFirst: t.map((ts) => median(ts.map((x, r) => t[0]![r]! / x))),
+  };
 }
 
 const rng = new Rng(20261204, 1);
@@ -48,19 +57,18 @@ for (let i = 0; i < D; i++) query[i] = rng.gaussian();
 const dithers = new Float64Array(N_SCAN);
 for (let i = 0; i < N_SCAN; i++) dithers[i] = rng.next();
 
-// Baseline: Float32 dot products of the query with N_SCAN original vectors (plain JavaScript loop).
+// Baseline: Float32 dot products of the query with the original vectors (plain JavaScript loop), per vector.
 const dots = new Float64Array(N_SCAN);
 let sink = 0;
-const dotSeconds = time(() => {
-  for (let v = 0; v < N_SCAN; v++) {
+const dotRun = (count: number) => () => {
+  for (let v = 0; v < count; v++) {
     const o = v * D;
     let s = 0;
     for (let i = 0; i < D; i++) s += vectors[o + i]! * query[i]!;
     dots[v] = s;
   }
   sink += dots[0]!;
-});
-const dotRate = N_SCAN / dotSeconds;
+};
 
 console.log(`# kernels-speed — ${new Date().toISOString()}`);
 console.log(
@@ -68,12 +76,15 @@ console.log(
 );
 console.log(`node ${process.version}; WebAssembly SIMD kernels available: ${wasmKernels() !== null}`);
 console.log(`d = ${D}, blocked rotation, 2 rounds; median of ${REPS}; rates in vectors (codes) per second`);
-console.log(`baseline Float32 dot (JS): ${(dotRate / 1e6).toFixed(2)} M/s`);
+console.log(
+  'baseline: Float32 dot product of the query with one original vector (JS loop), timed in the same',
+);
+console.log('repetitions; "× dot" = rate / dot-product rate, per repetition, median.');
 console.log('');
 console.log(
-  '| b | encode JS | encode WASM | WASM/JS | estimate JS | estimate WASM | WASM/JS | est. WASM / f32 dot |',
+  '| b | f32 dot | encode JS | encode WASM | × dot (JS → WASM) | WASM/JS | estimate JS | estimate WASM | × dot (JS → WASM) | WASM/JS |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 
 function make(bits: number, wasm: boolean): Quantizer {
   setWasmKernelsEnabled(wasm);
@@ -115,14 +126,21 @@ for (const bits of BITS) {
     for (let v = 0; v < N_ENCODE; v++)
       q.encodeInto(vectors.subarray(v * D, (v + 1) * D), null, dithers[v]!, out, v * B);
   };
-  const encJ = N_ENCODE / time(encode(qj, codesJ));
-  const encW = N_ENCODE / time(encode(qw, codesW));
-  const estJ = N_SCAN / time(() => pj.scanList(codesJ, N_SCAN, scales, snapped, 0, outJ));
-  const estW = N_SCAN / time(() => pw.scanList(codesW, N_SCAN, scales, snapped, 0, outW));
+  const enc = timeTogether([dotRun(N_ENCODE), encode(qj, codesJ), encode(qw, codesW)]);
+  const est = timeTogether([
+    dotRun(N_SCAN),
+    () => pj.scanList(codesJ, N_SCAN, scales, snapped, 0, outJ),
+    () => pw.scanList(codesW, N_SCAN, scales, snapped, 0, outW),
+  ]);
+  const rate = (n: number, s: number) => n / s;
   const k = (r: number) => `${(r / 1e3).toFixed(1)}k`;
   const M = (r: number) => `${(r / 1e6).toFixed(2)}M`;
+  const [, encJ, encW] = enc.seconds.map((s) => rate(N_ENCODE, s));
+  const [dotRate, estJ, estW] = est.seconds.map((s) => rate(N_SCAN, s));
+  const [, encJx, encWx] = enc.ratioToFirst;
+  const [, estJx, estWx] = est.ratioToFirst;
   console.log(
-    `| ${bits} | ${k(encJ)} | ${k(encW)} | ${(encW / encJ).toFixed(2)} | ${M(estJ)} | ${M(estW)} | ${(estW / estJ).toFixed(2)} | ${(estW / dotRate).toFixed(2)} |`,
+    `| ${bits} | ${M(dotRate!)} | ${k(encJ!)} | ${k(encW!)} | ${encJx!.toFixed(3)} → ${encWx!.toFixed(3)} | ${(encWx! / encJx!).toFixed(2)} | ${M(estJ!)} | ${M(estW!)} | ${estJx!.toFixed(2)} → ${estWx!.toFixed(2)} | ${(estWx! / estJx!).toFixed(2)} |`,
   );
 }
 console.log('');

@@ -86,7 +86,9 @@ export class PreparedQuery {
     this.planeBytes = bytesPerPlane(n);
     this.table = quantizer.kind === 'dithered' ? buildByteTable(q, n, this.planeBytes) : null;
     this.chunks = Math.ceil(this.planeBytes / 16);
-    this.kernels = this.table !== null ? quantizer.kernels : null;
+    // At one bit the byte table does 98 lookups per 784-d code, fewer operations than the SIMD kernel's fixed
+    // cost of widening and multiplying every level (bench/kernels-speed.ts measured it ~0.8× the table).
+    this.kernels = this.table !== null && quantizer.bits >= 2 ? quantizer.kernels : null;
     this.fixedHigh = null;
     this.fixedLow = null;
     this.fixedScale = 1;

@@ -202,8 +202,17 @@ export class Quantizer {
     }
     const y = this.work;
     this.rotation.apply(diff, y);
-    let r2 = 0;
-    for (let i = 0; i < n; i++) r2 += y[i]! * y[i]!;
+    // Even and odd coordinates summed apart (two f64x2 lanes in wasm/kernels.ts, the same sums bit for bit):
+    // two independent add chains instead of one.
+    let r0 = 0;
+    let r1 = 0;
+    let i2 = 0;
+    for (; i2 + 1 < n; i2 += 2) {
+      r0 += y[i2]! * y[i2]!;
+      r1 += y[i2 + 1]! * y[i2 + 1]!;
+    }
+    if (i2 < n) r0 += y[i2]! * y[i2]!;
+    const r2 = r0 + r1;
     const lattice = this.lattice;
     const steps = lattice.ditherSteps;
     const m = Math.floor(u * steps);
@@ -217,28 +226,34 @@ export class Quantizer {
       const limit = lattice.unbiasedLimit;
       // E_u[ẑ | z] = clamp(z, ±limit), so E_u[⟨z, ẑ⟩] = Σ z·clamp(z); dividing by it makes the estimate exactly
       // unbiased along x itself (clipping only ever shrinks). zz = n by construction.
-      let zClamp = 0;
+      let zEven = 0; // Σ z·clamp(z) over even and odd i, as r0/r1 above
+      let zOdd = 0;
       const mask = steps - 1;
       if (lattice instanceof UniformLattice) {
         // The uniform lattice inlined: this loop is most of an encode after the rotation.
         const invStep = 1 / lattice.step;
         const shift = lattice.radius * invStep + 0.5;
         const top = lattice.levels - 1;
+        const invSteps = 1 / steps; // steps = 2^k: exact, and equal to dividing
         for (let i = 0; i < n; i++) {
           const z = y[i]! * toZ;
-          const u = (((m + offsets[i]!) & mask) + 0.5) / steps;
+          const u = (((m + offsets[i]!) & mask) + 0.5) * invSteps;
           const k = Math.floor(z * invStep + shift - u);
           levels[i] = k < 0 ? 0 : k > top ? top : k;
-          zClamp += z * (z > limit ? limit : z < -limit ? -limit : z);
+          const c = z * (z > limit ? limit : z < -limit ? -limit : z);
+          if ((i & 1) === 0) zEven += c;
+          else zOdd += c;
         }
       } else {
         for (let i = 0; i < n; i++) {
           const z = y[i]! * toZ;
           levels[i] = lattice.level(z, (((m + offsets[i]!) & mask) + 0.5) / steps);
-          zClamp += z * (z > limit ? limit : z < -limit ? -limit : z);
+          const c = z * (z > limit ? limit : z < -limit ? -limit : z);
+          if ((i & 1) === 0) zEven += c;
+          else zOdd += c;
         }
       }
-      gain = n / zClamp;
+      gain = n / (zEven + zOdd);
       scale = (r / this.sqrtN) * gain;
     } else {
       levels.fill(0, 0, n);
@@ -267,7 +282,13 @@ export class Quantizer {
     const mem = k.f64();
     const x0 = k.x >> 3;
     let squaredNorm = 0;
-    if (center === null) {
+    if (vector instanceof Float32Array && (center === null || center instanceof Float32Array)) {
+      // The common case (stored vectors and centroids are float32): a bulk copy, residual and norm in wasm.
+      const f32 = k.f32();
+      f32.set(vector.subarray(0, d), k.input >> 2);
+      if (center !== null) f32.set(center.subarray(0, d), k.inputCenter >> 2);
+      squaredNorm = k.exports.loadResidualF32(k.input, center === null ? 0 : k.inputCenter, d, k.x);
+    } else if (center === null) {
       for (let i = 0; i < d; i++) {
         const v = vector[i]!;
         squaredNorm += v * v;

@@ -22,6 +22,7 @@ interface WasmApi {
 
 export interface KernelExports {
   memory: WasmMemory;
+  loadResidualF32(v: number, center: number, d: number, x: number): number;
   rotateBlocked(x: number, out: number, d: number, rounds: number, perms: number, signs: number): void;
   rotatePadded(x: number, out: number, d: number, n: number, rounds: number, signs: number): void;
   quantizeUniform(
@@ -66,6 +67,9 @@ export class WasmKernels {
   offsets = 0;
   params = 0;
   results = 0;
+  /** f32 staging for the vector and the center being encoded. */
+  input = 0;
+  inputCenter = 0;
   x = 0;
   y = 0;
   levels = 0;
@@ -76,6 +80,7 @@ export class WasmKernels {
   codes = 0;
   private buffer: ArrayBuffer | null = null;
   private u8View = new Uint8Array(0);
+  private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
 
   constructor(exports: KernelExports) {
@@ -97,6 +102,8 @@ export class WasmKernels {
     this.offsets = take(N * 4);
     this.params = take(8 * 8);
     this.results = take(2 * 8);
+    this.input = take(N * 4);
+    this.inputCenter = take(N * 4);
     this.x = take(N * 8);
     this.y = take(N * 8);
     this.levels = take(N);
@@ -125,6 +132,11 @@ export class WasmKernels {
     return this.u8View;
   }
 
+  f32(): Float32Array {
+    this.refresh();
+    return this.f32View;
+  }
+
   f64(): Float64Array {
     this.refresh();
     return this.f64View;
@@ -135,6 +147,7 @@ export class WasmKernels {
     if (buffer !== this.buffer) {
       this.buffer = buffer;
       this.u8View = new Uint8Array(buffer);
+      this.f32View = new Float32Array(buffer);
       this.f64View = new Float64Array(buffer);
     }
   }
