@@ -15,6 +15,7 @@ import { installMetrics } from './metrics.js';
 import { decodeMsgpack, MSGPACK_TYPES } from './msgpack.js';
 import { registerCollectionRoutes } from './routes/collections.js';
 import { registerGraphRoutes } from './routes/graph.js';
+import { registerKernelRoutes } from './routes/kernels.js';
 import { registerPayloadRoutes } from './routes/payload.js';
 import { registerPointRoutes } from './routes/points.js';
 import { registerSearchRoutes } from './routes/search.js';
@@ -175,6 +176,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPayloadRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerSignalRoutes(app);
+  registerKernelRoutes(app, ctx);
   registerGraphRoutes(app, ctx);
 
   await app.ready();
