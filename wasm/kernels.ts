@@ -259,7 +259,6 @@ export function scanUniform(
   chunks: i32,
   out: usize,
 ): void {
-  const one = i8x16.splat(1);
   const zero = i32x4.splat(0);
   const pb = <usize>planeBytes;
   for (let c: i32 = 0; c < count; c++) {
@@ -272,71 +271,76 @@ export function scanUniform(
       const base = code + <usize>(ch << 4);
       const qhc = qh + <usize>(ch << 8); // 128 i16 = 256 bytes per chunk
       const qlc = ql + <usize>(ch << 8);
-      if (bits >= 3) {
-        // Levels of all eight t at once: a bit-matrix transpose of each group of four planes into nibbles (missing
-        // planes of a group read as zero; below 3 bits the direct extraction per t is as cheap).
-        let k0 = zero;
-        let k1 = zero;
-        let k2 = zero;
-        let k3 = zero;
-        let k4 = zero;
-        let k5 = zero;
-        let k6 = zero;
-        let k7 = zero;
-        for (let g: i32 = 0; g < bits; g += 4) {
-          const at = base + <usize>g * pb;
-          const p0 = v128.load(at);
-          const p1 = g + 1 < bits ? v128.load(at + pb) : zero;
-          const p2 = g + 2 < bits ? v128.load(at + 2 * pb) : zero;
-          const p3 = g + 3 < bits ? v128.load(at + 3 * pb) : zero;
-          // 2-bit fields: x01 field i = (bit 2i of p0, bit 2i of p1), y01 field i = the bits 2i + 1.
-          const x01 = v128.or(v128.and(p0, m55), i8x16.shl(v128.and(p1, m55), 1));
-          const y01 = v128.or(v128.and(i8x16.shr_u(p0, 1), m55), v128.and(p1, mAA));
-          const x23 = v128.or(v128.and(p2, m55), i8x16.shl(v128.and(p3, m55), 1));
-          const y23 = v128.or(v128.and(i8x16.shr_u(p2, 1), m55), v128.and(p3, mAA));
-          // 4-bit fields: low nibble holds the level bits of t = 0 (xa), 2 (xb), 1 (ya), 3 (yb); high nibble t + 4.
-          const xa = v128.or(v128.and(x01, m33), i8x16.shl(v128.and(x23, m33), 2));
-          const xb = v128.or(v128.and(i8x16.shr_u(x01, 2), m33), v128.and(x23, mCC));
-          const ya = v128.or(v128.and(y01, m33), i8x16.shl(v128.and(y23, m33), 2));
-          const yb = v128.or(v128.and(i8x16.shr_u(y01, 2), m33), v128.and(y23, mCC));
-          const s = g; // 0 or 4: where this group's bits go in k
-          k0 = v128.or(k0, i8x16.shl(v128.and(xa, m0F), s));
-          k4 = v128.or(k4, i8x16.shl(i8x16.shr_u(xa, 4), s));
-          k2 = v128.or(k2, i8x16.shl(v128.and(xb, m0F), s));
-          k6 = v128.or(k6, i8x16.shl(i8x16.shr_u(xb, 4), s));
-          k1 = v128.or(k1, i8x16.shl(v128.and(ya, m0F), s));
-          k5 = v128.or(k5, i8x16.shl(i8x16.shr_u(ya, 4), s));
-          k3 = v128.or(k3, i8x16.shl(v128.and(yb, m0F), s));
-          k7 = v128.or(k7, i8x16.shl(i8x16.shr_u(yb, 4), s));
-        }
-        accH = dot16(accH, k0, qhc);
-        accL = dot16(accL, k0, qlc);
-        accH = dot16(accH, k1, qhc + 32);
-        accL = dot16(accL, k1, qlc + 32);
-        accH = dot16(accH, k2, qhc + 64);
-        accL = dot16(accL, k2, qlc + 64);
-        accH = dot16(accH, k3, qhc + 96);
-        accL = dot16(accL, k3, qlc + 96);
-        accH = dot16(accH, k4, qhc + 128);
-        accL = dot16(accL, k4, qlc + 128);
-        accH = dot16(accH, k5, qhc + 160);
-        accL = dot16(accL, k5, qlc + 160);
-        accH = dot16(accH, k6, qhc + 192);
-        accL = dot16(accL, k6, qlc + 192);
-        accH = dot16(accH, k7, qhc + 224);
-        accL = dot16(accL, k7, qlc + 224);
-      } else {
-        for (let t: i32 = 0; t < 8; t++) {
-          let k = v128.and(i8x16.shr_u(v128.load(base), t), one);
-          for (let p: i32 = 1; p < bits; p++) {
-            const plane = v128.load(base + <usize>p * pb);
-            k = v128.or(k, i8x16.shl(v128.and(i8x16.shr_u(plane, t), one), p));
-          }
-          const q = (<usize>t) << 5;
-          accH = dot16(accH, k, qhc + q);
-          accL = dot16(accL, k, qlc + q);
-        }
+      // Levels of all eight t at once: a bit-matrix transpose of each group of four planes into nibbles (missing
+      // planes of a group read as zero; at 1 bit the scan stays on the byte table, see src/quantizer/prepared.ts).
+      let k0 = zero;
+      let k1 = zero;
+      let k2 = zero;
+      let k3 = zero;
+      let k4 = zero;
+      let k5 = zero;
+      let k6 = zero;
+      let k7 = zero;
+      let lo = zero;
+      let hi = zero;
+      for (let g: i32 = 0; g < bits; g += 4) {
+        const at = base + <usize>g * pb;
+        const p0 = v128.load(at);
+        const p1 = g + 1 < bits ? v128.load(at + pb) : zero;
+        const p2 = g + 2 < bits ? v128.load(at + 2 * pb) : zero;
+        const p3 = g + 3 < bits ? v128.load(at + 3 * pb) : zero;
+        // 2-bit fields: x01 field i = (bit 2i of p0, bit 2i of p1), y01 field i = the bits 2i + 1.
+        const x01 = v128.or(v128.and(p0, m55), i8x16.shl(v128.and(p1, m55), 1));
+        const y01 = v128.or(v128.and(i8x16.shr_u(p0, 1), m55), v128.and(p1, mAA));
+        const x23 = v128.or(v128.and(p2, m55), i8x16.shl(v128.and(p3, m55), 1));
+        const y23 = v128.or(v128.and(i8x16.shr_u(p2, 1), m55), v128.and(p3, mAA));
+        // 4-bit fields: low nibble holds the level bits of t = 0 (xa), 2 (xb), 1 (ya), 3 (yb); high nibble t + 4.
+        const xa = v128.or(v128.and(x01, m33), i8x16.shl(v128.and(x23, m33), 2));
+        const xb = v128.or(v128.and(i8x16.shr_u(x01, 2), m33), v128.and(x23, mCC));
+        const ya = v128.or(v128.and(y01, m33), i8x16.shl(v128.and(y23, m33), 2));
+        const yb = v128.or(v128.and(i8x16.shr_u(y01, 2), m33), v128.and(y23, mCC));
+        const s = g; // 0 or 4: where this group's bits go in k
+        k0 = v128.or(k0, i8x16.shl(v128.and(xa, m0F), s));
+        k4 = v128.or(k4, i8x16.shl(i8x16.shr_u(xa, 4), s));
+        k2 = v128.or(k2, i8x16.shl(v128.and(xb, m0F), s));
+        k6 = v128.or(k6, i8x16.shl(i8x16.shr_u(xb, 4), s));
+        k1 = v128.or(k1, i8x16.shl(v128.and(ya, m0F), s));
+        k5 = v128.or(k5, i8x16.shl(i8x16.shr_u(ya, 4), s));
+        k3 = v128.or(k3, i8x16.shl(v128.and(yb, m0F), s));
+        k7 = v128.or(k7, i8x16.shl(i8x16.shr_u(yb, 4), s));
       }
+      lo = i16x8.extend_low_i8x16_u(k0);
+      hi = i16x8.extend_high_i8x16_u(k0);
+      accH = dotWide(accH, lo, hi, qhc);
+      accL = dotWide(accL, lo, hi, qlc);
+      lo = i16x8.extend_low_i8x16_u(k1);
+      hi = i16x8.extend_high_i8x16_u(k1);
+      accH = dotWide(accH, lo, hi, qhc + 32);
+      accL = dotWide(accL, lo, hi, qlc + 32);
+      lo = i16x8.extend_low_i8x16_u(k2);
+      hi = i16x8.extend_high_i8x16_u(k2);
+      accH = dotWide(accH, lo, hi, qhc + 64);
+      accL = dotWide(accL, lo, hi, qlc + 64);
+      lo = i16x8.extend_low_i8x16_u(k3);
+      hi = i16x8.extend_high_i8x16_u(k3);
+      accH = dotWide(accH, lo, hi, qhc + 96);
+      accL = dotWide(accL, lo, hi, qlc + 96);
+      lo = i16x8.extend_low_i8x16_u(k4);
+      hi = i16x8.extend_high_i8x16_u(k4);
+      accH = dotWide(accH, lo, hi, qhc + 128);
+      accL = dotWide(accL, lo, hi, qlc + 128);
+      lo = i16x8.extend_low_i8x16_u(k5);
+      hi = i16x8.extend_high_i8x16_u(k5);
+      accH = dotWide(accH, lo, hi, qhc + 160);
+      accL = dotWide(accL, lo, hi, qlc + 160);
+      lo = i16x8.extend_low_i8x16_u(k6);
+      hi = i16x8.extend_high_i8x16_u(k6);
+      accH = dotWide(accH, lo, hi, qhc + 192);
+      accL = dotWide(accL, lo, hi, qlc + 192);
+      lo = i16x8.extend_low_i8x16_u(k7);
+      hi = i16x8.extend_high_i8x16_u(k7);
+      accH = dotWide(accH, lo, hi, qhc + 224);
+      accL = dotWide(accL, lo, hi, qlc + 224);
       // Per lane and chunk: 32 products of ≤ 255·2^14 (< 2^27); flushing every 8 chunks keeps lanes < 2^31.
       if ((ch & 7) === 7 || ch + 1 === chunks) {
         totalH += laneSum(accH);
@@ -355,11 +359,12 @@ const m33 = i8x16.splat(0x33);
 const mCC = i8x16.splat(<i8>0xcc);
 const m0F = i8x16.splat(0x0f);
 
-/** acc + Σ over the 16 byte lanes of k (as unsigned levels) times the 16 i16 at q, in i32x4 lanes. */
-function dot16(acc: v128, k: v128, q: usize): v128 {
-  const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(k), v128.load(q));
-  const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(k), v128.load(q, 16));
-  return i32x4.add(acc, i32x4.add(lo, hi));
+/** acc + Σ over 16 levels (widened to i16: lo = lanes 0…7, hi = 8…15) times the 16 i16 at q, in i32x4 lanes. */
+function dotWide(acc: v128, lo: v128, hi: v128, q: usize): v128 {
+  return i32x4.add(
+    acc,
+    i32x4.add(i32x4.dot_i16x8_s(lo, v128.load(q)), i32x4.dot_i16x8_s(hi, v128.load(q, 16))),
+  );
 }
 
 function laneSum(v: v128): i64 {
