@@ -20,7 +20,7 @@ import {
 import { toQuery, validatePositive, validatePositiveInt } from '../../src/kernels/validate.js';
 import type { Collection } from '../collection.js';
 import { kernelStateOf } from './collection-state.js';
-import { precomputedNearest, searchNeighbours } from './nearest.js';
+import { kernelOrder, precomputedNearest, searchCandidates } from './nearest.js';
 import { checkPayloadKey, payloadField, valuesOf, weightsOf } from './payload-values.js';
 
 /** Queries per request at most: each costs up to one pass over the collection (exact) on the event loop. */
@@ -123,9 +123,7 @@ export async function kernelDensityOf(
           )
         : undefined;
     const neighbourIds =
-      request.method === 'ann'
-        ? await searchNeighbours(collection, queries, Math.min(m, view.count))
-        : undefined;
+      request.method === 'ann' ? await searchCandidates(collection, queries, m, view.count) : undefined;
     // From here to the return nothing awaits: the view is the snapshot the searches' ids are mapped into.
     const r = kernelDensity(view.pointSet(), queries, {
       kernel: request.kernel,
@@ -136,7 +134,9 @@ export async function kernelDensityOf(
       ...(request.samples === undefined ? {} : { samples: request.samples }),
       ...(request.seed === undefined ? {} : { seed: request.seed }),
       ...(coreset === undefined ? {} : { coreset }),
-      ...(neighbourIds === undefined ? {} : { nearest: precomputedNearest(view, queries, neighbourIds) }),
+      ...(neighbourIds === undefined
+        ? {}
+        : { nearest: precomputedNearest(view, queries, neighbourIds, kernelOrder(request.kernel.type)) }),
     });
     return {
       densities: Array.from(r.densities),
@@ -206,13 +206,13 @@ export async function kernelMatVecOf(
   return state.exclusive(async () => {
     const view = await state.currentView();
     const weights = weightsOf(view, request.weightKey);
-    const neighbourIds = await searchNeighbours(collection, queries, Math.min(m, view.count));
+    const neighbourIds = await searchCandidates(collection, queries, m, view.count);
     const r = kernelMatVec(view.pointSet(), queries, {
       kernel: request.kernel,
       weights,
       epsilon: request.epsilon,
       neighbours: m,
-      nearest: precomputedNearest(view, queries, neighbourIds),
+      nearest: precomputedNearest(view, queries, neighbourIds, kernelOrder(request.kernel.type)),
       ...(request.failureProbability === undefined ? {} : { failureProbability: request.failureProbability }),
       ...(request.seed === undefined ? {} : { seed: request.seed }),
     });
