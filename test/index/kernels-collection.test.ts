@@ -363,6 +363,36 @@ describe('kernel requests on a collection', () => {
     );
   });
 
+  it('replays writes made while the view loads, and re-reads after writes outrun it', async () => {
+    const { db } = await openDb();
+    let points = cluster(400, 0, 1, 16, () => ({}));
+    const c = await make(db, 'race', points);
+    const q = [new Array(D).fill(0.5)];
+    const kernel = { type: 'gaussian' as const, bandwidth: 2 };
+    const hand = () => handDensity(points, q[0]!, 2, () => 1);
+    // The first request starts loading; the writes land while it reads (the loader yields between chunks).
+    const extra = cluster(50, 1, 3000, 17, () => ({}));
+    const [first] = await Promise.all([
+      kernelDensityOf(c, { queries: q, kernel, method: 'exact' }),
+      c.upsert(extra),
+      c.delete([1, 2, 3]),
+    ]);
+    expect(first.touched[0]).toBeGreaterThan(0);
+    points = [...points, ...extra].filter((p) => ![1, 2, 3].includes(p.id as number));
+    const second = await kernelDensityOf(c, { queries: q, kernel, method: 'exact' });
+    expect(second.touched[0]).toBe(points.length);
+    expect(second.densities[0]! / hand()).toBeCloseTo(1, 6);
+
+    // More queued upserts than max(4096, n): the view is dropped, then re-read by the next request.
+    const flood = cluster(4100, -1, 10_000, 18, () => ({}));
+    await c.upsert(flood);
+    expect(kernelStateInfo(c).loaded).toBe(false);
+    points = [...points, ...flood];
+    const third = await kernelDensityOf(c, { queries: q, kernel, method: 'exact' });
+    expect(third.touched[0]).toBe(points.length);
+    expect(third.densities[0]! / hand()).toBeCloseTo(1, 6);
+  });
+
   it('answers the same after a reopen and rebuilds its coreset on the first request', async () => {
     const { db, path } = await openDb();
     const points = cluster(150, 1, 1, 15, (i) => ({ v: i % 4 }));
