@@ -142,8 +142,9 @@ export class PreparedQuery {
     }
     const invScale = 1 / this.fixedScale;
     const bits = this.quantizer.bits;
-    for (let start = 0; start < count; start += SCAN_BATCH) {
-      const batch = Math.min(SCAN_BATCH, count - start);
+    const maxBatch = Math.min(SCAN_BATCH, Math.floor(k.codesCapacity / B));
+    for (let start = 0; start < count; start += maxBatch) {
+      const batch = Math.min(maxBatch, count - start);
       k.u8().set(data.subarray(start * B, (start + batch) * B), k.codes);
       k.exports.scanUniform(k.codes, batch, B, this.planeBytes, bits, k.qh, k.ql, this.chunks, k.out);
       const f = k.f64();

@@ -51,8 +51,10 @@ export interface KernelExports {
   dotF32(rows: number, count: number, d: number, q: number, out: number): void;
 }
 
-/** Codes scanned per kernel call: bounds the arena (≤ 1 MiB at 8 bits and d = 1024). */
+/** Codes scanned per kernel call at most; the codes area also caps it (`codesCapacity` bytes). */
 export const SCAN_BATCH = 1024;
+/** Bytes of the codes area: 1 MiB, or one 8-bit code when that is larger (n > 2^20 / 8·8). */
+const CODES_BYTES = 1 << 20;
 const PAGE = 65536;
 
 export class WasmKernels {
@@ -78,6 +80,8 @@ export class WasmKernels {
   ql = 0;
   out = 0;
   codes = 0;
+  /** Size of the codes area in bytes: scan at most ⌊codesCapacity / bytesPerCode⌋ codes per call. */
+  codesCapacity = 0;
   private buffer: ArrayBuffer | null = null;
   private u8View = new Uint8Array(0);
   private f32View = new Float32Array(0);
@@ -112,11 +116,12 @@ export class WasmKernels {
     this.ql = take(N * 2);
     this.out = take(SCAN_BATCH * 8);
     this.codes = take(0);
+    this.codesCapacity = Math.max(CODES_BYTES, N);
     this.capacity = N;
     this.encodeOwner = null;
     this.scanOwner = null;
-    // Codes area: a full batch of 8-bit codes, plus 16 bytes that the last code's final 16-byte load may touch.
-    this.grow(this.codes + SCAN_BATCH * N + 16);
+    // Codes area, plus 16 bytes that the last code's final 16-byte load may touch.
+    this.grow(this.codes + this.codesCapacity + 16);
     this.u8().fill(0, 0, this.codes);
   }
 

@@ -123,6 +123,30 @@ describe('WebAssembly kernels', () => {
     });
   }
 
+  it('scans large codes in batches the codes area can hold (d = 2^17, 8 bits: 8 codes per MiB)', () => {
+    const { js, wasm } = pair({ dimension: 1 << 17, bits: 8, seed: 2 });
+    const rng = new Rng(6, 6);
+    const count = 11;
+    const B = wasm.bytesPerCode;
+    const codes = new Uint8Array(count * B);
+    const scales = new Float64Array(count);
+    const dithers = new Float64Array(count);
+    for (let t = 0; t < count; t++) {
+      const r = wasm.encodeInto(gaussian(rng, 1 << 17), null, rng.next(), codes, t * B);
+      scales[t] = r.scale;
+      dithers[t] = r.dither;
+    }
+    const query = gaussian(rng, 1 << 17);
+    const pj = js.prepareQuery(query);
+    const out = new Float64Array(count);
+    wasm.prepareQuery(query).scanList(codes, count, scales, dithers, 0, out);
+    for (let t = 0; t < count; t++) {
+      const exact = scales[t]! * pj.rotatedDot(codes, t * B, dithers[t]!);
+      const se = scales[t]! * pj.rotatedStandardError(codes, t * B, dithers[t]!);
+      expect(Math.abs(out[t]! - exact)).toBeLessThan(1e-4 * se);
+    }
+  });
+
   it('scanList of a zero query gives centerDot exactly', () => {
     const q = createQuantizer({ dimension: 64, bits: 4, seed: 1 });
     const codes = new Uint8Array(3 * q.bytesPerCode);
