@@ -10,6 +10,13 @@ export {
   loadCollectionGraph,
 } from './index/graph/collection-graph.js';
 export { localClusterParallel, runStitchedWalksParallel, WalkWorkerPool } from './index/graph/walk-pool.js';
+export {
+  attentionOf,
+  kernelDensityOf,
+  kernelMatVecOf,
+  kernelStateInfo,
+  MAX_KERNEL_QUERIES,
+} from './index/kernels/index.js';
 export type * from './index/types.js';
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
 export {
