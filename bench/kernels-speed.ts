@@ -60,15 +60,44 @@ for (let i = 0; i < N_SCAN; i++) dithers[i] = rng.next();
 // Baseline: Float32 dot products of the query with the original vectors (plain JavaScript loop), per vector.
 const dots = new Float64Array(N_SCAN);
 let sink = 0;
+function dot(a: Float32Array, offset: number, q: Float32Array, d: number): number {
+  let s = 0;
+  for (let i = 0; i < d; i++) s += a[offset + i]! * q[i]!;
+  return s;
+}
 const dotRun = (count: number) => () => {
-  for (let v = 0; v < count; v++) {
-    const o = v * D;
-    let s = 0;
-    for (let i = 0; i < D; i++) s += vectors[o + i]! * query[i]!;
-    dots[v] = s;
-  }
+  for (let v = 0; v < count; v++) dots[v] = dot(vectors, v * D, query, D);
   sink += dots[0]!;
 };
+
+// Second reference: the same dot products as a WebAssembly f32x4 loop (wasm/kernels.ts dotF32) over rows copied
+// past the kernels' arena — what a SIMD float scan of the uncompressed vectors costs.
+const kernels = wasmKernels();
+const SIMD_ROWS = N_SCAN; // all rows, so both baselines stream the same 63 MB
+let simdDot: (() => void) | null = null;
+if (kernels !== null) {
+  kernels.ensure(D);
+  const memory = kernels.exports.memory;
+  const base = Math.ceil(memory.buffer.byteLength / 16) * 16;
+  const bytes = SIMD_ROWS * D * 4 + D * 4 + SIMD_ROWS * 4;
+  memory.grow(Math.ceil((base + bytes - memory.buffer.byteLength) / 65536));
+  const rows = base;
+  const q = rows + SIMD_ROWS * D * 4;
+  const out = q + D * 4;
+  const f32 = kernels.f32();
+  f32.set(vectors.subarray(0, SIMD_ROWS * D), rows >> 2);
+  f32.set(query, q >> 2);
+  kernels.exports.dotF32(rows, SIMD_ROWS, D, q, out);
+  for (let v = 0; v < SIMD_ROWS; v += 97) {
+    let s = 0;
+    for (let i = 0; i < D; i++) s += vectors[v * D + i]! * query[i]!;
+    if (Math.abs(kernels.f32()[(out >> 2) + v]! - s) > 1e-3 * Math.sqrt(D))
+      throw new Error('dotF32 disagrees');
+  }
+  simdDot = () => {
+    for (let r = 0; r < N_SCAN / SIMD_ROWS; r++) kernels.exports.dotF32(rows, SIMD_ROWS, D, q, out);
+  };
+}
 
 console.log(`# kernels-speed — ${new Date().toISOString()}`);
 console.log(
@@ -79,12 +108,15 @@ console.log(`d = ${D}, blocked rotation, 2 rounds; median of ${REPS}; rates in v
 console.log(
   'baseline: Float32 dot product of the query with one original vector (JS loop), timed in the same',
 );
-console.log('repetitions; "× dot" = rate / dot-product rate, per repetition, median.');
+console.log(
+  'repetitions; "× dot" = rate / dot-product rate, per repetition, median. "SIMD dot": the same dot',
+);
+console.log('products as a WebAssembly f32x4 loop (rate in vectors/s, and × the JS dot).');
 console.log('');
 console.log(
-  '| b | f32 dot | encode JS | encode WASM | × dot (JS → WASM) | WASM/JS | estimate JS | estimate WASM | × dot (JS → WASM) | WASM/JS |',
+  '| b | f32 dot | SIMD dot | encode JS | encode WASM | × dot (JS → WASM) | WASM/JS | estimate JS | estimate WASM | × dot (JS → WASM) | WASM/JS |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 
 function make(bits: number, wasm: boolean): Quantizer {
   setWasmKernelsEnabled(wasm);
@@ -131,16 +163,18 @@ for (const bits of BITS) {
     dotRun(N_SCAN),
     () => pj.scanList(codesJ, N_SCAN, scales, snapped, 0, outJ),
     () => pw.scanList(codesW, N_SCAN, scales, snapped, 0, outW),
+    ...(simdDot === null ? [] : [simdDot]),
   ]);
   const rate = (n: number, s: number) => n / s;
   const k = (r: number) => `${(r / 1e3).toFixed(1)}k`;
   const M = (r: number) => `${(r / 1e6).toFixed(2)}M`;
   const [, encJ, encW] = enc.seconds.map((s) => rate(N_ENCODE, s));
-  const [dotRate, estJ, estW] = est.seconds.map((s) => rate(N_SCAN, s));
+  const [dotRate, estJ, estW, simdRate] = est.seconds.map((s) => rate(N_SCAN, s));
+  const simd = simdRate === undefined ? 'n/a' : `${M(simdRate)} (${est.ratioToFirst[3]!.toFixed(1)}×)`;
   const [, encJx, encWx] = enc.ratioToFirst;
   const [, estJx, estWx] = est.ratioToFirst;
   console.log(
-    `| ${bits} | ${M(dotRate!)} | ${k(encJ!)} | ${k(encW!)} | ${encJx!.toFixed(3)} → ${encWx!.toFixed(3)} | ${(encWx! / encJx!).toFixed(2)} | ${M(estJ!)} | ${M(estW!)} | ${estJx!.toFixed(2)} → ${estWx!.toFixed(2)} | ${(estWx! / estJx!).toFixed(2)} |`,
+    `| ${bits} | ${M(dotRate!)} | ${simd} | ${k(encJ!)} | ${k(encW!)} | ${encJx!.toFixed(3)} → ${encWx!.toFixed(3)} | ${(encWx! / encJx!).toFixed(2)} | ${M(estJ!)} | ${M(estW!)} | ${estJx!.toFixed(2)} → ${estWx!.toFixed(2)} | ${(estWx! / estJx!).toFixed(2)} |`,
   );
 }
 console.log('');
