@@ -4,7 +4,7 @@ import { Rng } from '../rng.js';
 import { createRotation, type Rotation, type RotationKind } from '../rotation.js';
 import { type WasmKernels, wasmKernels } from '../wasm/kernels.js';
 import { CompandedLattice, type Lattice, type QuantizerKind, UniformLattice } from './lattice.js';
-import { bytesPerPlane, packedBytes, packLevels, unpackLevels } from './packing.js';
+import { bytesPerPlane, packedBytes, unpackLevels } from './packing.js';
 import { PreparedQuery } from './prepared.js';
 import { checkVector, type VectorLike } from './vectors.js';
 
@@ -74,6 +74,7 @@ export class Quantizer {
   private readonly work: Float64Array;
   private readonly work2: Float64Array;
   private readonly levels: Uint8Array;
+  private readonly levelWords: Uint32Array;
   private readonly sqrtN: number;
   /**
    * The WebAssembly SIMD kernels this quantizer and its prepared queries use (uniform lattice only; the companded
@@ -142,6 +143,9 @@ export class Quantizer {
     this.work = new Float64Array(this.paddedDimension);
     this.work2 = new Float64Array(Math.max(this.paddedDimension, dimension));
     this.levels = new Uint8Array(bytesPerPlane(this.paddedDimension) * 8);
+    // Little-endian words over the same bytes (typed arrays use the platform's order; every engine Node runs on
+    // is little-endian, which the packing below assumes and test/src/wasm-kernels.test.ts checks against packLevels).
+    this.levelWords = new Uint32Array(this.levels.buffer, 0, this.levels.length >> 2);
     this.sqrtN = Math.sqrt(this.paddedDimension);
     this.kernels = kind === 'dithered' ? wasmKernels() : null;
   }
@@ -258,8 +262,28 @@ export class Quantizer {
     } else {
       levels.fill(0, 0, n);
     }
-    packLevels(levels, n, this.bits, out, offset);
+    this.packPlanes(out, offset);
     return { scale, dither: (m + 0.5) / steps, squaredNorm, gain };
+  }
+
+  /**
+   * packLevels for this quantizer's levels buffer, four levels per 32-bit word: bit p of the word's four bytes is
+   * gathered into four bits by one multiply (× 0x01020408 moves bit 8t to bit 24 + t; the partial products fall
+   * on distinct bits, so nothing carries into those four). Same bytes as packLevels, about a third of the work.
+   */
+  private packPlanes(out: Uint8Array, offset: number): void {
+    const words = this.levelWords;
+    const planeBytes = words.length >> 1;
+    const bits = this.bits;
+    for (let j = 0; j < planeBytes; j++) {
+      const w0 = words[2 * j]!;
+      const w1 = words[2 * j + 1]!;
+      for (let p = 0; p < bits; p++) {
+        const lo = (Math.imul((w0 >>> p) & 0x01010101, 0x01020408) >>> 24) & 15;
+        const hi = (Math.imul((w1 >>> p) & 0x01010101, 0x01020408) >>> 24) & 15;
+        out[offset + p * planeBytes + j] = lo | (hi << 4);
+      }
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQuantizer, type Quantizer, type QuantizerOptions } from '../../src/quantizer/index.js';
+import { packLevels, unpackLevels } from '../../src/quantizer/packing.js';
 import { Rng } from '../../src/rng.js';
 import { setWasmKernelsEnabled, wasmKernels } from '../../src/wasm/kernels.js';
 
@@ -71,6 +72,13 @@ describe('WebAssembly kernels', () => {
         expect(b.squaredNorm).toBe(a.squaredNorm);
         expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);
       }
+      // The JavaScript encoder's word-wise packing writes exactly packLevels' bytes.
+      const last = js.encode(gaussian(rng, dimension), { dither: 0.5 });
+      const levels = new Uint8Array(js.paddedDimension);
+      unpackLevels(last.data, 0, js.paddedDimension, bits, levels);
+      const repacked = new Uint8Array(js.bytesPerCode);
+      packLevels(levels, js.paddedDimension, bits, repacked);
+      expect(Buffer.from(repacked).equals(Buffer.from(last.data))).toBe(true);
       // Float32 inputs take the bulk-copy path (loadResidualF32): the same codes again.
       const x32 = Float32Array.from(gaussian(rng, dimension));
       const c32 = Float32Array.from(center);
