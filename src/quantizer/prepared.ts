@@ -31,8 +31,13 @@ export class PreparedQuery {
   private readonly suffixByRank: Float64Array;
   /** Σ q'_i·o_i with o_i the coordinate's dither offset. */
   private readonly offsetDot: number;
-  /** Byte-lookup table for the uniform lattice (Float64: measured faster than Float32 in V8's scan). */
-  private readonly table: Float64Array | null;
+  /**
+   * Byte-lookup table for the uniform lattice (Float64: measured faster than Float32 in V8's scan), built on the
+   * first per-code estimate: a search on the WebAssembly kernels scans lists without it and saves the
+   * 256·⌈n/8⌉ additions per query.
+   */
+  private table: Float64Array | null = null;
+  private readonly uniform: boolean;
   private readonly planeBytes: number;
   /**
    * WebAssembly SIMD scan (uniform lattice): q' in fixed point Q_i = round(q'_i·S) = 2^15·hi_i + lo_i, laid out in
@@ -84,11 +89,11 @@ export class PreparedQuery {
     this.offsetDot = od;
     this.sumSquaresRotated = s2;
     this.planeBytes = bytesPerPlane(n);
-    this.table = quantizer.kind === 'dithered' ? buildByteTable(q, n, this.planeBytes) : null;
+    this.uniform = quantizer.kind === 'dithered';
     this.chunks = Math.ceil(this.planeBytes / 16);
     // At one bit the byte table does 98 lookups per 784-d code, fewer operations than the SIMD kernel's fixed
     // cost of widening and multiplying every level (bench/kernels-speed.ts measured it ~0.8× the table).
-    this.kernels = this.table !== null && quantizer.bits >= 2 ? quantizer.kernels : null;
+    this.kernels = this.uniform && quantizer.bits >= 2 ? quantizer.kernels : null;
     this.fixedHigh = null;
     this.fixedLow = null;
     this.fixedScale = 1;
@@ -158,9 +163,14 @@ export class PreparedQuery {
 
   /** ⟨q', ẑ⟩ for the code at data[offset…]; multiply by the code's scale (and add centerDot) for ⟨q, x⟩. */
   rotatedDot(data: Uint8Array, offset: number, dither: number): number {
-    const table = this.table;
-    if (table !== null)
-      return this.uniformDot(scanPlanes(table, data, offset, this.planeBytes, this.quantizer.bits), dither);
+    if (this.uniform) {
+      if (this.table === null)
+        this.table = buildByteTable(this.rotated, this.rotated.length, this.planeBytes);
+      return this.uniformDot(
+        scanPlanes(this.table, data, offset, this.planeBytes, this.quantizer.bits),
+        dither,
+      );
+    }
     return this.companded(data, offset, dither, false);
   }
 
@@ -179,7 +189,7 @@ export class PreparedQuery {
 
   /** One sigma of ⟨q', ẑ⟩: √(Σ q'_i² Var_i) with Var_i the dither noise of coordinate i's cell. */
   rotatedStandardError(data: Uint8Array, offset: number, dither: number): number {
-    if (this.table !== null) {
+    if (this.uniform) {
       const step = (this.quantizer.lattice as UniformLattice).step;
       return step * Math.sqrt(this.sumSquaresRotated / 12);
     }
