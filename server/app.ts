@@ -16,6 +16,7 @@ import { decodeMsgpack, MSGPACK_TYPES } from './msgpack.js';
 import { registerCollectionRoutes } from './routes/collections.js';
 import { registerGraphRoutes } from './routes/graph.js';
 import { registerKernelRoutes } from './routes/kernels.js';
+import { registerModelRoutes } from './routes/models.js';
 import { registerPayloadRoutes } from './routes/payload.js';
 import { registerPointRoutes } from './routes/points.js';
 import { registerSearchRoutes } from './routes/search.js';
@@ -176,6 +177,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPayloadRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerSignalRoutes(app);
+  registerModelRoutes(app, ctx);
   registerKernelRoutes(app, ctx);
   registerGraphRoutes(app, ctx);
 
