@@ -17,6 +17,7 @@ export {
   type ModelStatus,
   type PredictInput,
 } from './registry.js';
+export { MAX_TRAINING_THREADS } from './trainer.js';
 
 const registries = new WeakMap<Collection, Promise<ModelRegistry>>();
 

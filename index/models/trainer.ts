@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DitherError, ERROR_CATALOGUE, type ErrorCode } from '../../src/errors.js';
@@ -15,7 +16,7 @@ import type { TrainJob, TrainMessage } from './train-worker.js';
  * Cancellation terminates the thread, which stops even that step at once.
  */
 export interface TrainingRun {
-  /** Resolves with the model, or rejects with the training's DitherError (or TRAINING_CANCELLED's stand-in). */
+  /** Resolves with the model, or rejects with the training's DitherError (INTERNAL carrying the reason when cancelled). */
   readonly done: Promise<{ model: SerializedModel; metrics: TrainingMetrics }>;
   /** Stops the thread; `done` rejects with `reason`. */
   cancel(reason: string): void;
@@ -35,50 +36,97 @@ function spawn(job: TrainJob): Worker {
   return new Worker(boot, { eval: true, workerData: job, transferList: transfer, execArgv: [] });
 }
 
-/** Starts training `job` on a new thread (job.x is transferred: the caller must not use it afterwards). */
+/**
+ * Training threads running at once in this process; further trainings wait (status 'training', progress 0).
+ * Each thread is CPU-bound for its whole run, so more threads than cores would only slow every one of them and
+ * the event loop too: half the cores, at least one.
+ */
+export const MAX_TRAINING_THREADS = Math.max(1, Math.floor(cpus().length / 2));
+
+let busyThreads = 0;
+const waiting: (() => void)[] = [];
+
+function release(): void {
+  const next = waiting.shift();
+  if (next !== undefined) next();
+  else busyThreads--;
+}
+
+/**
+ * Starts training `job` on a new thread as soon as one of MAX_TRAINING_THREADS is free (job.x is transferred:
+ * the caller must not use it afterwards).
+ */
 export function runTraining(job: TrainJob, onProgress: (p: TrainProgress) => void): TrainingRun {
-  const worker = spawn(job);
+  let worker: Worker | null = null;
   let settled = false;
   let cancelReason: string | null = null;
+  let rejectDone: (err: unknown) => void = () => undefined;
+  let queued: (() => void) | null = null;
   const done = new Promise<{ model: SerializedModel; metrics: TrainingMetrics }>((resolve, reject) => {
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (msg: TrainMessage) => {
-      if (msg.type === 'progress') {
-        if (!settled) onProgress({ phase: msg.phase, done: msg.done, total: msg.total });
-      } else if (msg.type === 'done') finish(() => resolve({ model: msg.model, metrics: msg.metrics }));
-      else {
-        const code: ErrorCode =
-          msg.code !== null && msg.code in ERROR_CATALOGUE ? (msg.code as ErrorCode) : 'INTERNAL';
-        finish(() => reject(new DitherError(code, msg.message)));
+    rejectDone = reject;
+    const start = () => {
+      queued = null;
+      if (settled) {
+        release();
+        return;
       }
-    });
-    worker.on('error', (err) =>
-      finish(() =>
-        reject(new DitherError('INTERNAL', `training thread failed: ${err.message}`, { cause: err })),
-      ),
-    );
-    worker.on('exit', (exitCode) =>
-      finish(() =>
-        reject(
-          new DitherError(
-            'INTERNAL',
-            cancelReason ?? `training thread exited (code ${exitCode}) before it finished`,
+      const w = spawn(job);
+      worker = w;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        fn();
+        void w.terminate();
+        release();
+      };
+      w.on('message', (msg: TrainMessage) => {
+        if (msg.type === 'progress') {
+          if (!settled) onProgress({ phase: msg.phase, done: msg.done, total: msg.total });
+        } else if (msg.type === 'done') finish(() => resolve({ model: msg.model, metrics: msg.metrics }));
+        else {
+          const code: ErrorCode =
+            msg.code !== null && msg.code in ERROR_CATALOGUE ? (msg.code as ErrorCode) : 'INTERNAL';
+          finish(() => reject(new DitherError(code, msg.message)));
+        }
+      });
+      w.on('error', (err) =>
+        finish(() =>
+          reject(new DitherError('INTERNAL', `training thread failed: ${err.message}`, { cause: err })),
+        ),
+      );
+      w.on('exit', (exitCode) =>
+        finish(() =>
+          reject(
+            new DitherError(
+              'INTERNAL',
+              cancelReason ?? `training thread exited (code ${exitCode}) before it finished`,
+            ),
           ),
         ),
-      ),
-    );
+      );
+    };
+    if (busyThreads < MAX_TRAINING_THREADS) {
+      busyThreads++;
+      start();
+    } else {
+      queued = start;
+      waiting.push(start);
+    }
   });
   return {
     done,
     cancel(reason: string) {
       if (settled) return;
       cancelReason = reason;
-      void worker.terminate();
+      if (worker !== null) {
+        void (worker as Worker).terminate();
+        return;
+      }
+      // Still waiting for a thread: leave the queue and settle now.
+      settled = true;
+      const i = queued === null ? -1 : waiting.indexOf(queued);
+      if (i >= 0) waiting.splice(i, 1);
+      rejectDone(new DitherError('INTERNAL', reason));
     },
   };
 }

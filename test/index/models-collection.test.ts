@@ -12,6 +12,7 @@ import {
   getModel,
   INTERRUPTED_MESSAGE,
   listModels,
+  MAX_TRAINING_THREADS,
   modelRegistry,
   modelSettled,
   predictWith,
@@ -193,6 +194,26 @@ describe('models over a collection', () => {
     // Nothing of the cancelled run was written.
     expect(await reg.extension('model-weights').get('slow')).toBeUndefined();
     expect(await reg.extension('models').get('slow')).toBeUndefined();
+  });
+
+  it('runs at most MAX_TRAINING_THREADS trainings at once; a waiting one can be deleted; slots are released', async () => {
+    const slow = Array.from({ length: MAX_TRAINING_THREADS }, (_, i) => `busy${i}`);
+    for (const name of slow) await startTraining(reg, slowSpec(name));
+    await startTraining(reg, rffSpec('queued'));
+    await startTraining(reg, rffSpec('queued2'));
+    await new Promise((r) => setTimeout(r, 100));
+    // No thread is free, so neither queued model has reported any progress.
+    expect((await getModel(reg, 'queued')).progress).toBe(0);
+    expect((await getModel(reg, 'queued2')).progress).toBe(0);
+    expect((await getModel(reg, slow[0]!)).status).toBe('training');
+    await deleteModel(reg, 'queued');
+    for (const name of slow) await deleteModel(reg, name);
+    // The freed slots go to the one still waiting, and later trainings still get threads.
+    expect((await modelSettled(reg, 'queued2')).status).toBe('ready');
+    await startTraining(reg, rffSpec('after'));
+    expect((await modelSettled(reg, 'after')).status).toBe('ready');
+    await deleteModel(reg, 'queued2');
+    await deleteModel(reg, 'after');
   });
 
   it('survives close and reopen; a training cut off by a stopped process is reported failed', async () => {
