@@ -46,6 +46,8 @@ import type {
 /** What LevelDB holds per point (besides the original under its own key). */
 interface StoredPoint {
   p?: Payload;
+  /** Control variate (residual codes only). */
+  t?: number;
   l: number;
   c: Uint8Array;
   s: number;
@@ -84,6 +86,9 @@ export interface ExtensionStore {
 interface IndexState {
   lists: InvertedList[];
   centroids: Float32Array | null;
+  /** R·c per list (length n each) and ‖c‖², for the control variate and its standard error. */
+  rotatedCentroids: Float64Array[];
+  centroidSquaredNorms: Float64Array | null;
   coarse: CoarseIndex | null;
   location: Map<PointId, { list: number; slot: number }>;
   ivf: Manifest['ivf'];
@@ -163,7 +168,7 @@ export class Collection {
       const list = state.lists[point.l];
       if (list === undefined || !(point.c instanceof Uint8Array) || point.c.length !== B)
         throw new DitherError('CORRUPT_DATA', `point ${String(id)} of ${c.name} is malformed`);
-      const slot = list.push(id, point.p, point.c, point.s, point.u, point.n);
+      const slot = list.push(id, point.p, point.c, point.s, point.u, point.n, point.t ?? 0);
       state.location.set(id, { list: point.l, slot });
     }
     c.state = state;
@@ -208,7 +213,15 @@ export class Collection {
       await this.store.batch(ops);
       for (const { id, record } of encoded) {
         removeFrom(state, id);
-        const slot = state.lists[record.l]!.push(id, record.p, record.c, record.s, record.u, record.n);
+        const slot = state.lists[record.l]!.push(
+          id,
+          record.p,
+          record.c,
+          record.s,
+          record.u,
+          record.n,
+          record.t ?? 0,
+        );
         state.location.set(id, { list: record.l, slot });
         this.dirty?.add(id);
       }
@@ -407,6 +420,7 @@ export class Collection {
       metric: this.config.metric,
       lists: state.lists,
       centroids: state.centroids,
+      centroidSquaredNorms: state.centroidSquaredNorms,
       order,
       predicate,
       capacity,
@@ -661,6 +675,17 @@ export class Collection {
     const d = this.config.dimension;
     state.centroids = centroids;
     state.lists = Array.from({ length: ivf.nlist }, () => new InvertedList(this.quantizer.bytesPerCode));
+    state.centroidSquaredNorms = new Float64Array(ivf.nlist);
+    state.rotatedCentroids = [];
+    for (let l = 0; l < ivf.nlist; l++) {
+      const c = centroids.subarray(l * d, (l + 1) * d);
+      const rc = new Float64Array(this.quantizer.paddedDimension);
+      this.quantizer.rotation.apply(c, rc);
+      state.rotatedCentroids.push(rc);
+      let cc = 0;
+      for (let j = 0; j < d; j++) cc += c[j]! * c[j]!;
+      state.centroidSquaredNorms[l] = cc;
+    }
     state.coarse = new CoarseIndex(centroids, ivf.nlist, d, this.config.metric === 'dot' ? 'ip' : 'l2', {
       m: this.config.index.m,
       efConstruction: this.config.index.efConstruction,
@@ -722,6 +747,16 @@ export class Collection {
     const code = new Uint8Array(this.quantizer.bytesPerCode);
     const r = this.quantizer.encodeInto(vector, center, this.quantizer.nextDither(), code, 0);
     const record: StoredPoint = { l: list, c: code, s: r.scale, u: r.dither, n: r.squaredNorm };
+    if (center !== null) {
+      // Control variate: t = ⟨c, x − c⟩ − scale·⟨Rc, ẑ⟩, exact minus its own estimate. Adding t to every
+      // estimate of this point turns the error scale·⟨Rq, ẑ − z⟩ into scale·⟨R(q − c), ẑ − z⟩: it shrinks with
+      // the query's distance to the centroid instead of its norm, and stays unbiased (t is a fixed shift of an
+      // unbiased estimator of ⟨c, x − c⟩ away from its true value, removed for every query alike).
+      let exact = 0;
+      for (let j = 0; j < d; j++) exact += center[j]! * (vector[j]! - center[j]!);
+      record.t =
+        exact - r.scale * this.quantizer.rotatedDotWith(state.rotatedCentroids[list]!, code, 0, r.dither);
+    }
     if (payload !== undefined) record.p = payload;
     return record;
   }
@@ -734,7 +769,7 @@ export class Collection {
   ): void {
     removeFrom(state, id);
     const r = this.encodePoint(state, vector, payload);
-    const slot = state.lists[r.l]!.push(id, payload, r.c, r.s, r.u, r.n);
+    const slot = state.lists[r.l]!.push(id, payload, r.c, r.s, r.u, r.n, r.t ?? 0);
     state.location.set(id, { list: r.l, slot });
   }
 
@@ -893,6 +928,8 @@ function emptyState(bytesPerCode: number): IndexState {
   return {
     lists: [new InvertedList(bytesPerCode)],
     centroids: null,
+    rotatedCentroids: [],
+    centroidSquaredNorms: null,
     coarse: null,
     location: new Map(),
     ivf: null,
@@ -915,6 +952,7 @@ function listRecord(list: InvertedList, l: number, slot: number): StoredPoint {
     u: list.dithers[slot]!,
     n: list.squaredNorms[slot]!,
   };
+  if (list.corrections[slot] !== 0) record.t = list.corrections[slot]!;
   const p = list.payloads[slot];
   if (p !== undefined) record.p = p;
   return record;

@@ -11,6 +11,8 @@ export class InvertedList {
   scales: Float32Array;
   dithers: Float32Array;
   squaredNorms: Float32Array;
+  /** Control variate per point: ⟨c, x − c⟩ − scale·⟨Rc, ẑ⟩ (0 in a flat list); see index/search.ts. */
+  corrections: Float32Array;
   ids: PointId[] = [];
   payloads: (Payload | undefined)[] = [];
   size = 0;
@@ -23,6 +25,7 @@ export class InvertedList {
     this.scales = new Float32Array(capacity);
     this.dithers = new Float32Array(capacity);
     this.squaredNorms = new Float32Array(capacity);
+    this.corrections = new Float32Array(capacity);
   }
 
   /** Appends a point and returns its slot. */
@@ -33,6 +36,7 @@ export class InvertedList {
     scale: number,
     dither: number,
     squaredNorm: number,
+    correction = 0,
   ): number {
     if (this.size === this.scales.length) this.grow();
     const slot = this.size++;
@@ -40,6 +44,7 @@ export class InvertedList {
     this.scales[slot] = scale;
     this.dithers[slot] = dither;
     this.squaredNorms[slot] = squaredNorm;
+    this.corrections[slot] = correction;
     this.ids[slot] = id;
     this.payloads[slot] = payload;
     return slot;
@@ -55,6 +60,7 @@ export class InvertedList {
       this.scales[slot] = this.scales[last]!;
       this.dithers[slot] = this.dithers[last]!;
       this.squaredNorms[slot] = this.squaredNorms[last]!;
+      this.corrections[slot] = this.corrections[last]!;
       moved = this.ids[last]!;
       this.ids[slot] = moved;
       this.payloads[slot] = this.payloads[last];
@@ -76,11 +82,12 @@ export class InvertedList {
     this.scales = resize(this.scales, cap);
     this.dithers = resize(this.dithers, cap);
     this.squaredNorms = resize(this.squaredNorms, cap);
+    this.corrections = resize(this.corrections, cap);
   }
 
-  /** Bytes of memory per point held by the arrays (code + three float32 scalars). */
+  /** Bytes of memory per point held by the arrays (code + four float32 scalars). */
   static bytesPerPoint(bytesPerCode: number): number {
-    return bytesPerCode + 12;
+    return bytesPerCode + 16;
   }
 }
 

@@ -25,6 +25,7 @@ export interface ScanInput {
   metric: Metric;
   lists: InvertedList[];
   centroids: Float32Array | null;
+  centroidSquaredNorms: Float64Array | null;
   order: number[];
   predicate: PointPredicate | null;
   capacity: number;
@@ -42,6 +43,9 @@ export function scanLists(input: ScanInput): { candidates: Candidate[]; scanned:
   const heap = new TopK(capacity);
   const refsList: number[] = [];
   const refsSlot: number[] = [];
+  // Per list, ‖q − c‖/‖q‖: residual estimates carry a control variate (lists.ts `corrections`), so their error
+  // scales with the query's distance to the centroid; the standard error is rescaled to match.
+  const seRatio = new Float64Array(lists.length).fill(1);
   let matched = 0;
   let scanned = 0;
   let listsScanned = 0;
@@ -56,14 +60,16 @@ export function scanLists(input: ScanInput): { candidates: Candidate[]; scanned:
       const o = l * d;
       for (let j = 0; j < d; j++) centerDot += query[j]! * centroids[o + j]!;
     }
-    const { codes, scales, dithers, squaredNorms, ids, payloads } = list;
+    if (input.centroidSquaredNorms !== null && qq > 0)
+      seRatio[l] = Math.sqrt(Math.max(0, qq - 2 * centerDot + input.centroidSquaredNorms[l]!) / qq);
+    const { codes, scales, dithers, squaredNorms, corrections, ids, payloads } = list;
     // One batched call per list (WebAssembly SIMD when available); filtered-out slots are scored and ignored.
     if (estimates.length < list.size) estimates = new Float64Array(Math.max(list.size, 2 * estimates.length));
     prepared.scanList(codes, list.size, scales, dithers, centerDot, estimates);
     for (let slot = 0; slot < list.size; slot++) {
       if (predicate !== null && !predicate(ids[slot]!, payloads[slot])) continue;
       matched++;
-      const ip = estimates[slot]!;
+      const ip = estimates[slot]! + corrections[slot]!;
       const key = metric === 'l2' ? 2 * ip - squaredNorms[slot]! - qq : ip;
       if (heap.full && key <= heap.threshold) continue;
       const ref = refsList.length;
@@ -80,7 +86,9 @@ export function scanLists(input: ScanInput): { candidates: Candidate[]; scanned:
     const list = lists[refsList[ref]!]!;
     const slot = refsSlot[ref]!;
     const se =
-      Math.abs(list.scales[slot]!) * prepared.rotatedStandardError(list.codes, slot * B, list.dithers[slot]!);
+      seRatio[refsList[ref]!]! *
+      Math.abs(list.scales[slot]!) *
+      prepared.rotatedStandardError(list.codes, slot * B, list.dithers[slot]!);
     candidates.push({
       id: list.ids[slot]!,
       payload: list.payloads[slot],

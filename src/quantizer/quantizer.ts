@@ -396,17 +396,35 @@ export class Quantizer {
     dither: number,
     out: Float32Array | Float64Array,
   ): void {
+    const y = this.work;
+    this.reconstructRotated(data, offset, dither, y);
+    for (let i = 0; i < y.length; i++) y[i] = scale * y[i]!;
+    this.rotation.invert(y, this.work2);
+    for (let i = 0; i < this.dimension; i++) out[i] = this.work2[i]!;
+  }
+
+  /** ẑ, the code's unit-variance reconstruction in the rotated domain (length n), into `out`. */
+  reconstructRotated(data: Uint8Array, offset: number, dither: number, out: Float64Array): void {
     const n = this.paddedDimension;
     const levels = this.levels;
     unpackLevels(data, offset, n, this.bits, levels);
-    const y = this.work;
     const steps = this.lattice.ditherSteps;
     const m = Math.floor(dither * steps);
     const offsets = this.ditherOffsets;
     for (let i = 0; i < n; i++)
-      y[i] = scale * this.lattice.reconstruct(levels[i]!, (((m + offsets[i]!) & (steps - 1)) + 0.5) / steps);
-    this.rotation.invert(y, this.work2);
-    for (let i = 0; i < this.dimension; i++) out[i] = this.work2[i]!;
+      out[i] = this.lattice.reconstruct(levels[i]!, (((m + offsets[i]!) & (steps - 1)) + 0.5) / steps);
+  }
+
+  /**
+   * ⟨v', ẑ⟩ for a vector already rotated (v' = R v, length n) and one code — no lookup table, O(n·b). The index
+   * uses it once per encode with v' = R c, the rotated centroid, for its control variate.
+   */
+  rotatedDotWith(rotated: Float64Array, data: Uint8Array, offset: number, dither: number): number {
+    const y = this.work;
+    this.reconstructRotated(data, offset, dither, y);
+    let s = 0;
+    for (let i = 0; i < y.length; i++) s += rotated[i]! * y[i]!;
+    return s;
   }
 
   /** Rotate the query once; every estimate against this quantizer's codes then costs a table scan. */
