@@ -173,27 +173,41 @@ describe('models over a collection', () => {
     ).toBe('INVALID_ARGUMENT');
   });
 
-  it('keeps the event loop free while training, refuses predictions until ready, and cancels on delete', async () => {
+  it('keeps the event loop free while training and refuses predictions until ready', async () => {
     await startTraining(reg, slowSpec('slow'));
     expect(await errorCode(startTraining(reg, slowSpec('slow')))).toBe('MODEL_EXISTS');
     expect(await errorCode(predictWith(reg, 'slow', { vectors: [[0, 0, 0, 0]] }))).toBe('MODEL_NOT_READY');
-    // Timer lag while the n³/3 factorisation runs: on the event loop it would be the whole factorisation.
+    // Timer lag and count requests until the training ends. Exact KRR spends most of its time in one n³/3
+    // Cholesky step that does not yield: on the event loop the worst lag would be most of the training time
+    // (measured: 1.65 s of 1.72 s for these 1 500 rows, docs/regression.md).
     let worstLagMs = 0;
-    for (let i = 0; i < 20; i++) {
+    let rounds = 0;
+    while ((await getModel(reg, 'slow')).status === 'training') {
       const t0 = performance.now();
       await new Promise((r) => setTimeout(r, 10));
       worstLagMs = Math.max(worstLagMs, performance.now() - t0 - 10);
       expect(await reg.count()).toBe(N + WITHOUT_KEY);
+      rounds++;
     }
-    expect((await getModel(reg, 'slow')).status).toBe('training');
-    expect(worstLagMs).toBeLessThan(150);
+    const info = await getModel(reg, 'slow');
+    expect(info.status, info.error).toBe('ready');
+    expect(rounds).toBeGreaterThan(5);
+    expect(worstLagMs).toBeLessThan((info.metrics!.seconds * 1000) / 3);
     await deleteModel(reg, 'slow');
-    expect(await errorCode(getModel(reg, 'slow'))).toBe('MODEL_NOT_FOUND');
-    expect(await errorCode(modelSettled(reg, 'slow'))).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('cancels a training on delete and writes nothing of it', async () => {
+    await startTraining(reg, slowSpec('cancelled'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await getModel(reg, 'cancelled')).status).toBe('training');
+    await deleteModel(reg, 'cancelled');
+    expect(await errorCode(getModel(reg, 'cancelled'))).toBe('MODEL_NOT_FOUND');
+    expect(await errorCode(modelSettled(reg, 'cancelled'))).toBe('MODEL_NOT_FOUND');
     expect((await listModels(reg)).map((m) => m.name)).toEqual(['smooth']);
-    // Nothing of the cancelled run was written.
-    expect(await reg.extension('model-weights').get('slow')).toBeUndefined();
-    expect(await reg.extension('models').get('slow')).toBeUndefined();
+    // Long enough for the run to have finished had it not been stopped (it takes ≈ 1 s); then nothing was written.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await reg.extension('model-weights').get('cancelled')).toBeUndefined();
+    expect(await reg.extension('models').get('cancelled')).toBeUndefined();
   });
 
   it('runs at most MAX_TRAINING_THREADS trainings at once; a waiting one can be deleted; slots are released', async () => {
@@ -214,6 +228,18 @@ describe('models over a collection', () => {
     expect((await modelSettled(reg, 'after')).status).toBe('ready');
     await deleteModel(reg, 'queued2');
     await deleteModel(reg, 'after');
+  });
+
+  it('records a training that fails on its thread as failed, with the error code, and refuses predictions', async () => {
+    const c = await db.createCollection('tiny', { dimension: 2 });
+    await c.upsert([0, 1, 2].map((i) => ({ id: i, vector: [i, 1 - i], payload: { y: i } })));
+    // 5-fold λ selection needs at least 5 rows: trainModel rejects the 3 rows inside the worker.
+    await startTraining(c, { ...rffSpec('auto3'), lambda: 'auto' });
+    const info = await modelSettled(c, 'auto3');
+    expect([info.status, info.error_code]).toEqual(['failed', 'INVALID_ARGUMENT']);
+    expect(info.error).toMatch(/folds/);
+    expect(await errorCode(predictWith(c, 'auto3', { vectors: [[0, 0]] }))).toBe('MODEL_NOT_READY');
+    expect((await c.extension('models').get<{ status: string }>('auto3'))?.status).toBe('failed');
   });
 
   it('survives close and reopen; a training cut off by a stopped process is reported failed', async () => {
