@@ -45,6 +45,16 @@ export {
   validateKernel,
 } from './src/kernels/index.js';
 export {
+  type Label,
+  type Model,
+  predict,
+  predictScores,
+  type TrainOptions,
+  trainModel,
+} from './src/krr/model.js';
+export { deserializeModel, type SerializedModel, serializeModel } from './src/krr/serialize.js';
+export { type FeatureSpec, type ModelSpec, validateModelSpec } from './src/krr/spec.js';
+export {
   type Code,
   createQuantizer,
   type EncodeOptions,
@@ -65,3 +75,4 @@ export {
   statisticalDimension,
   universalSamplingTimes,
 } from './src/signal/index.js';
+export { setWasmKernelsEnabled, wasmKernels } from './src/wasm/kernels.js';
