@@ -193,6 +193,15 @@ describe('models over a collection', () => {
     expect(info.status, info.error).toBe('ready');
     expect(rounds).toBeGreaterThan(5);
     expect(worstLagMs).toBeLessThan((info.metrics!.seconds * 1000) / 3);
+    // 3 000 rows of a 1 500-row exact model are scored in two chunks (2^24 / (1 500 · 4) = 2 796 rows each):
+    // every row gets the prediction it gets alone.
+    const rng = new Rng(8);
+    const many = Array.from({ length: 3000 }, () => gaussianVector(rng));
+    const all = await predictWith(reg, 'slow', { vectors: many });
+    expect(all).toHaveLength(3000);
+    expect(all.slice(2790, 2810)).toEqual(
+      await predictWith(reg, 'slow', { vectors: many.slice(2790, 2810) }),
+    );
     await deleteModel(reg, 'slow');
   });
 
