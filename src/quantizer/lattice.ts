@@ -48,6 +48,8 @@ export class UniformLattice implements Lattice {
   readonly levels: number;
   readonly ditherSteps = GRID;
   readonly unbiasedLimit: number;
+  /** Variance of the clipping residual per coordinate, added to Δ²/12 in the standard error. */
+  readonly clipVariance: number;
   /** Step Δ and clip radius α in z units. */
   readonly step: number;
   readonly radius: number;
@@ -60,6 +62,13 @@ export class UniformLattice implements Lattice {
     this.radius = alpha;
     this.step = (2 * alpha) / this.levels;
     this.unbiasedLimit = alpha - this.step / 2;
+    const c = this.unbiasedLimit;
+    // Var[clamp(z, ±c) − z] for z ~ N(0, 1): 2[(1 + c²)Q(c) − cφ(c)]. The gain removes the clipping residual's
+    // component along x, not its spread against an unrelated query, so the standard error must include it.
+    // At b ≤ 2 half the coordinates are clipped and the residuals correlate with the dither noise: the formula
+    // then overstates the spread (measured sd/SE at d = 1024, b = 1: 0.73 with it, 1.14 without), so it is
+    // applied from b = 3 on, where it brings sd/SE from 1.10–1.13 to 0.97–1.03.
+    this.clipVariance = bits >= 3 ? 2 * ((1 + c * c) * (1 - normalCdf(c)) - c * normalPdf(c)) : 0;
   }
 
   level(z: number, u: number): number {

@@ -190,8 +190,8 @@ export class PreparedQuery {
   /** One sigma of ⟨q', ẑ⟩: √(Σ q'_i² Var_i) with Var_i the dither noise of coordinate i's cell. */
   rotatedStandardError(data: Uint8Array, offset: number, dither: number): number {
     if (this.uniform) {
-      const step = (this.quantizer.lattice as UniformLattice).step;
-      return step * Math.sqrt(this.sumSquaresRotated / 12);
+      const lattice = this.quantizer.lattice as UniformLattice;
+      return Math.sqrt(this.sumSquaresRotated * ((lattice.step * lattice.step) / 12 + lattice.clipVariance));
     }
     return Math.sqrt(this.companded(data, offset, dither, true));
   }
