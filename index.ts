@@ -17,6 +17,15 @@ export {
   kernelStateInfo,
   MAX_KERNEL_QUERIES,
 } from './index/kernels/index.js';
+export {
+  deleteModel,
+  getModel,
+  listModels,
+  type ModelInfo,
+  modelSettled,
+  predictWith,
+  startTraining,
+} from './index/models/index.js';
 export type * from './index/types.js';
 export { DitherError, ERROR_CATALOGUE, type ErrorCode, isDitherError } from './src/errors.js';
 export {
