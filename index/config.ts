@@ -1,6 +1,5 @@
 import { assertArg, DitherError } from '../src/errors.js';
-import { isPowerOfTwo } from '../src/hadamard.js';
-import { DEFAULT_BLOCKED_ROUNDS } from '../src/quantizer/quantizer.js';
+import { createQuantizer } from '../src/quantizer/quantizer.js';
 import type { CollectionConfig, CreateCollectionOptions, IndexOptions } from './types.js';
 
 /**
@@ -53,32 +52,15 @@ export function resolveConfig(name: string, options: CreateCollectionOptions): C
   );
   const metric = options.metric ?? 'cosine';
   assertArg(['dot', 'cosine', 'l2'].includes(metric), 'INVALID_ARGUMENT', `metric must be dot, cosine or l2`);
-  const bits = options.bits ?? 4;
-  assertArg(
-    Number.isInteger(bits) && bits >= 1 && bits <= 8,
-    'INVALID_BITS',
-    'bits must be an integer from 1 to 8',
-  );
-  const kind = options.kind ?? 'dithered';
-  assertArg(
-    kind === 'dithered' || kind === 'turbo',
-    'INVALID_ARGUMENT',
-    `kind must be 'dithered' or 'turbo'`,
-  );
-  const seed = options.seed ?? 0;
-  assertArg(
-    Number.isSafeInteger(seed) && seed >= 0,
-    'INVALID_ARGUMENT',
-    'seed must be a non-negative integer',
-  );
-  const rotation = options.rotation ?? (isPowerOfTwo(dimension) ? 'padded' : 'blocked');
-  assertArg(
-    rotation === 'padded' || rotation === 'blocked',
-    'INVALID_ARGUMENT',
-    `rotation must be padded or blocked`,
-  );
-  const rounds = options.rounds ?? (rotation === 'padded' ? 1 : DEFAULT_BLOCKED_ROUNDS);
-  assertArg([1, 2, 3].includes(rounds), 'INVALID_ARGUMENT', 'rounds must be 1, 2 or 3');
+  // The quantizer owns the validation and defaults of its own settings (bits, kind, seed, rotation, rounds).
+  const { bits, kind, seed, rotation, rounds } = createQuantizer({
+    dimension,
+    bits: options.bits ?? 4,
+    ...(options.kind === undefined ? {} : { kind: options.kind }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.rotation === undefined ? {} : { rotation: options.rotation }),
+    ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+  }).describe();
   const storeVectors = options.storeVectors ?? 'float32';
   assertArg(
     ['float32', 'float16', 'none'].includes(storeVectors),
