@@ -296,9 +296,10 @@ async function stageBreakdown(
     state: {
       lists: Parameters<typeof scanLists>[0]['lists'];
       centroids: Float32Array | null;
-      coarse: { nearest(q: number[], n: number): number[] } | null;
+      centroidSquaredNorms: Float64Array | null;
+      coarse: { nearest(q: ArrayLike<number>, n: number): number[] } | null;
     };
-    readVectors(ids: (number | string)[]): Promise<(Float32Array | undefined)[]>;
+    readVectorSync(id: number | string): Float32Array | undefined;
   };
   const d = data.dimension;
   const z = c.config.index.confidence;
@@ -325,6 +326,7 @@ async function stageBreakdown(
       metric: 'l2',
       lists: state.lists,
       centroids: state.centroids,
+      centroidSquaredNorms: state.centroidSquaredNorms,
       order,
       predicate: null,
       capacity: Math.ceil(K * oversampling),
@@ -332,7 +334,7 @@ async function stageBreakdown(
       minLists: Math.min(nprobe, order.length),
     });
     const t3 = performance.now();
-    const out = await rerank(res.candidates, K, z, 'l2', query, (ids) => inner.readVectors(ids));
+    const out = rerank(res.candidates, K, z, 'l2', query, (id) => inner.readVectorSync(id));
     const t4 = performance.now();
     rotate += t1 - t0;
     coarse += t2 - t1;
