@@ -23,7 +23,16 @@ import {
 import type { BatchOp, Store } from '../storage/store.js';
 import { CoarseIndex, Sketch } from './coarse.js';
 import { FORMAT_VERSION } from './config.js';
+import type {
+  AttentionAnswer,
+  AttentionRequest,
+  KernelDensityAnswer,
+  KernelDensityRequest,
+  KernelMatVecAnswer,
+  KernelMatVecRequest,
+} from './kernels/operations.js';
 import { InvertedList } from './lists.js';
+import type { ModelInfo, PredictInput } from './models/index.js';
 import { latticeMse } from './mse.js';
 import { type Candidate, exactKey, rerank, scanLists } from './search.js';
 import type {
@@ -471,6 +480,46 @@ export class Collection {
       ramBytesPerPoint: this.ramBytesPerPoint(),
       mseEstimate: this.mseCache,
     };
+  }
+
+  // ---- kernel queries and models (index/kernels, index/models), as methods of the collection ----------------
+  // Loaded on first use: those modules build on this class, so a static import would be a cycle.
+
+  /** F(q) = (1/n) Σ_j w_j k(q, x_j) per query, with error estimates and points touched (docs/kernels.md). */
+  async kernelDensity(request: KernelDensityRequest): Promise<KernelDensityAnswer> {
+    return (await import('./kernels/index.js')).kernelDensityOf(this, request);
+  }
+
+  /** Softmax attention over the collection with payload values (docs/kernels.md). */
+  async attention(request: AttentionRequest): Promise<AttentionAnswer> {
+    return (await import('./kernels/index.js')).attentionOf(this, request);
+  }
+
+  /** y = K w for a batch of queries, to ε‖w‖ (docs/kernels.md). */
+  async kernelMatVec(request: KernelMatVecRequest): Promise<KernelMatVecAnswer> {
+    return (await import('./kernels/index.js')).kernelMatVecOf(this, request);
+  }
+
+  /** Starts training a kernel ridge model on this collection; returns at once with status 'training'. */
+  async createModel(spec: unknown, options: { seed?: number } = {}): Promise<ModelInfo> {
+    return (await import('./models/index.js')).startTraining(this, spec, options);
+  }
+
+  async getModel(name: string): Promise<ModelInfo> {
+    return (await import('./models/index.js')).getModel(this, name);
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return (await import('./models/index.js')).listModels(this);
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    return (await import('./models/index.js')).deleteModel(this, name);
+  }
+
+  /** Predictions of a ready model for `{ vectors }` or `{ ids }`: numbers, or labels as stored. */
+  async predict(name: string, input: PredictInput): Promise<number[] | (string | number)[]> {
+    return (await import('./models/index.js')).predictWith(this, name, input);
   }
 
   // ---- extension points for other modules ---------------------------------------------------------------
