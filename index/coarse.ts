@@ -47,6 +47,7 @@ export class Sketch {
 export class CoarseIndex {
   private readonly hnsw: InstanceType<typeof HierarchicalNSW>;
   private readonly sketch: Sketch;
+  private scores = new Float64Array(64);
 
   constructor(
     readonly centroids: Float32Array,
@@ -88,23 +89,34 @@ export class CoarseIndex {
     return out;
   }
 
-  private rank(query: ArrayLike<number>, candidates: number[], k: number): number[] {
+  private rank(query: ArrayLike<number>, candidates: ArrayLike<number>, k: number): number[] {
+    const count = candidates.length;
+    const scores = this.scores.length >= count ? this.scores : (this.scores = new Float64Array(2 * count));
+    for (let i = 0; i < count; i++) scores[i] = this.distance(query, candidates[i]!);
+    if (k === 1) {
+      // Assignment (every upsert and every point of a training pass): one pass, no sort, no allocation.
+      let best = 0;
+      for (let i = 1; i < count; i++) if (scores[i]! < scores[best]!) best = i;
+      return [candidates[best]!];
+    }
+    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+    return order.slice(0, k).map((i) => candidates[i]!);
+  }
+
+  /** Exact full-dimensional distance to a list's centroid: squared L2, or −⟨q, c⟩ for `ip`. */
+  private distance(query: ArrayLike<number>, list: number): number {
     const d = this.dimension;
     const c = this.centroids;
-    const scored = candidates.map((list) => {
-      const o = list * d;
-      let s = 0;
-      if (this.space === 'l2') {
-        for (let j = 0; j < d; j++) {
-          const t = query[j]! - c[o + j]!;
-          s += t * t;
-        }
-      } else {
-        for (let j = 0; j < d; j++) s -= query[j]! * c[o + j]!;
+    const o = list * d;
+    let s = 0;
+    if (this.space === 'l2') {
+      for (let j = 0; j < d; j++) {
+        const t = query[j]! - c[o + j]!;
+        s += t * t;
       }
-      return { list, s };
-    });
-    scored.sort((a, b) => a.s - b.s);
-    return scored.slice(0, k).map((x) => x.list);
+      return s;
+    }
+    for (let j = 0; j < d; j++) s -= query[j]! * c[o + j]!;
+    return s;
   }
 }
