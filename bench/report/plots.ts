@@ -14,9 +14,10 @@ interface Point {
 }
 
 /**
- * (a) recall@10 against bits per dimension, one line per system · kind. Where several configurations of a
- * series share a bit budget (nprobe or rerank sweeps), the best recall is drawn: the curve is the
- * recall each system reaches at that memory cost.
+ * (a) recall@10 against bits per dimension, one line per system · kind, from configurations that answer from
+ * the compressed index alone (no rerank or refine from stored originals — with it every system reaches ≈ 1 and
+ * the plot would hide the quantizer). Where several such configurations share a bit budget (nprobe sweeps),
+ * the best recall is drawn: the recall each system reaches at that memory cost.
  */
 export function recallVsBitsSpec(
   records: readonly BenchRecord[],
@@ -24,7 +25,7 @@ export function recallVsBitsSpec(
 ): TopLevelSpec | null {
   const best = new Map<string, Point>();
   for (const r of records) {
-    if (r.bitsPerDimension === null || r.recall10 === null) continue;
+    if (r.bitsPerDimension === null || r.recall10 === null || r.rerank) continue;
     const series = `${r.system} · ${r.kind}`;
     const key = `${series}\u0000${r.bitsPerDimension}`;
     const prev = best.get(key);
