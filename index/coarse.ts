@@ -91,7 +91,8 @@ export class CoarseIndex {
 
   private rank(query: ArrayLike<number>, candidates: ArrayLike<number>, k: number): number[] {
     const count = candidates.length;
-    const scores = this.scores.length >= count ? this.scores : (this.scores = new Float64Array(2 * count));
+    if (this.scores.length < count) this.scores = new Float64Array(2 * count);
+    const scores = this.scores;
     for (let i = 0; i < count; i++) scores[i] = this.distance(query, candidates[i]!);
     if (k === 1) {
       // Assignment (every upsert and every point of a training pass): one pass, no sort, no allocation.
