@@ -6,7 +6,7 @@ import {
   type PointPredicate,
   parseFilter,
 } from '../src/filter/index.js';
-import { kmeans } from '../src/kmeans.js';
+import { clusterMeans, kmeans } from '../src/kmeans.js';
 import { createQuantizer, type Quantizer } from '../src/quantizer/index.js';
 import { checkVector } from '../src/quantizer/vectors.js';
 import { Rng } from '../src/rng.js';
@@ -667,7 +667,7 @@ export class Collection {
         new CoarseIndex(cents, k, dim, 'l2', { ...hnsw, efConstruction: 64 }).assign(data, rows, out),
       onIteration: () => new Promise((r) => setImmediate(r)),
     });
-    const centroids = clusterMeans(sample, count, d, assignment, Math.min(nlist, count));
+    const centroids = fullMeans(sample, count, d, assignment, Math.min(nlist, count));
     if (this.closed) return;
     const k = centroids.length / d;
     const generation = (this.state.ivf?.generation ?? 0) + 1;
@@ -941,34 +941,21 @@ export class Collection {
   }
 }
 
-/** Full-dimensional mean of each cluster; a cluster left empty keeps the first row assigned nowhere else. */
-function clusterMeans(
+/** Full-dimensional mean of each cluster; a cluster left empty (only when rows < k) reuses a row. */
+function fullMeans(
   data: Float32Array,
   count: number,
   d: number,
   assignment: Int32Array,
   k: number,
 ): Float32Array {
-  const sums = new Float64Array(k * d);
-  const sizes = new Int32Array(k);
-  for (let i = 0; i < count; i++) {
-    const c = assignment[i]!;
-    sizes[c]!++;
-    const o = c * d;
-    const r = i * d;
-    for (let j = 0; j < d; j++) sums[o + j] = sums[o + j]! + data[r + j]!;
-  }
   const centroids = new Float32Array(k * d);
+  const sizes = clusterMeans(data, count, d, assignment, k, centroids);
   let spare = 0;
   for (let c = 0; c < k; c++) {
-    const o = c * d;
-    if (sizes[c] === 0) {
-      // kmeans re-seeds empty clusters each step, so this only happens when rows < k; reuse a row.
-      centroids.set(data.subarray((spare % count) * d, ((spare % count) + 1) * d), o);
-      spare++;
-      continue;
-    }
-    for (let j = 0; j < d; j++) centroids[o + j] = sums[o + j]! / sizes[c]!;
+    if (sizes[c] !== 0) continue;
+    const row = spare++ % count;
+    centroids.set(data.subarray(row * d, (row + 1) * d), c * d);
   }
   return centroids;
 }

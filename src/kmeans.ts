@@ -46,29 +46,49 @@ export async function kmeans(
   const sizes = new Int32Array(kk);
   for (let it = 0; it < iterations; it++) {
     assign(centroids, kk, data, count, dim, assignment);
-    sums.fill(0);
-    sizes.fill(0);
-    for (let i = 0; i < count; i++) {
-      const c = assignment[i]!;
-      sizes[c]!++;
-      const o = c * dim;
-      const r = i * dim;
-      for (let j = 0; j < dim; j++) sums[o + j] = sums[o + j]! + data[r + j]!;
-    }
+    clusterMeans(data, count, dim, assignment, kk, centroids, sums, sizes);
     for (let c = 0; c < kk; c++) {
-      const o = c * dim;
-      if (sizes[c] === 0) {
-        const far = farthestRow(data, count, dim, centroids, assignment);
-        centroids.set(data.subarray(far * dim, (far + 1) * dim), o);
-        continue;
-      }
-      const inv = 1 / sizes[c]!;
-      for (let j = 0; j < dim; j++) centroids[o + j] = sums[o + j]! * inv;
+      if (sizes[c] !== 0) continue;
+      const far = farthestRow(data, count, dim, centroids, assignment);
+      centroids.set(data.subarray(far * dim, (far + 1) * dim), c * dim);
     }
     await options.onIteration?.(it + 1, iterations);
   }
   assign(centroids, kk, data, count, dim, assignment);
   return { centroids, assignment };
+}
+
+/**
+ * centroids[c] ← mean of the rows assigned to c, for every non-empty cluster; `sizes[c]` ← its row count.
+ * Empty clusters keep their previous centroid (the caller decides how to re-seed them). `sums` is scratch of
+ * k·dim doubles, so repeated Lloyd steps allocate nothing.
+ */
+export function clusterMeans(
+  data: Float32Array,
+  count: number,
+  dim: number,
+  assignment: Int32Array,
+  k: number,
+  centroids: Float32Array,
+  sums: Float64Array = new Float64Array(k * dim),
+  sizes: Int32Array = new Int32Array(k),
+): Int32Array {
+  sums.fill(0);
+  sizes.fill(0);
+  for (let i = 0; i < count; i++) {
+    const c = assignment[i]!;
+    sizes[c]!++;
+    const o = c * dim;
+    const r = i * dim;
+    for (let j = 0; j < dim; j++) sums[o + j] = sums[o + j]! + data[r + j]!;
+  }
+  for (let c = 0; c < k; c++) {
+    if (sizes[c] === 0) continue;
+    const o = c * dim;
+    const inv = 1 / sizes[c]!;
+    for (let j = 0; j < dim; j++) centroids[o + j] = sums[o + j]! * inv;
+  }
+  return sizes;
 }
 
 export function squaredL2(
